@@ -46,3 +46,9 @@ class Aggregate:
     def collect_events(self) -> list[DomainEvent]:
         events, self.pending_events = self.pending_events, []
         return events
+
+
+def iso_timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``, as the HTTP API renders timestamps, so an event's
+    snapshot and the API's body carry identical strings."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

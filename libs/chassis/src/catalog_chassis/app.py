@@ -1,0 +1,154 @@
+"""`create_app`: the one way every service builds its FastAPI application.
+
+It wires the cross-cutting concerns in a fixed order so services cannot get them subtly
+different: JSON logging, tracing, correlation ids, problem responses, health, metrics,
+bearer-token verification and an OpenAPI document whose "Authorize" button works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.middleware import Middleware
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from catalog_chassis.auth import TOKEN_URL, TokenVerifier
+from catalog_chassis.correlation import CorrelationIdMiddleware
+from catalog_chassis.health import ReadinessCheck, health_router
+from catalog_chassis.logging import configure_logging
+from catalog_chassis.metrics import RequestMetricsMiddleware, install_metrics_endpoint
+from catalog_chassis.problems import install_problem_handlers
+from catalog_chassis.settings import ServiceSettings
+from catalog_chassis.tracing import configure_tracing, current_tracer_provider
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+
+SECURITY_SCHEME_NAME = "OAuth2PasswordBearer"
+
+
+class ServiceApp(FastAPI):
+    """A FastAPI app whose correlation and metrics middleware sit outside the error handler.
+
+    Starlette answers unhandled exceptions from its outermost ServerErrorMiddleware, i.e.
+    outside every middleware added with `add_middleware`. Wrapping that stack here lets the
+    500 problem response still carry X-Correlation-ID and be counted. The extra outer
+    ServerErrorMiddleware keeps the stack in the shape OpenTelemetry's FastAPI
+    instrumentation expects, so its server span encloses all of this.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        inner = super().build_middleware_stack()
+        return ServerErrorMiddleware(
+            CorrelationIdMiddleware(RequestMetricsMiddleware(_SwallowAnsweredErrors(inner)))
+        )
+
+
+class _SwallowAnsweredErrors:
+    """Stops an exception that the problem handler has already logged and answered.
+
+    ServerErrorMiddleware re-raises after answering 500 so that the server logs it too;
+    that second stack trace would lack the correlation id and only duplicate the first.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def send_tracking_answer(message: Message) -> None:
+            nonlocal answered
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking_answer)
+        except Exception:
+            if not answered:
+                raise
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids `<tag>-<name>`, so generated API clients get readable method names."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Sequence[APIRouter],
+    readiness_checks: Mapping[str, ReadinessCheck] | None = None,
+    lifespan: Lifespan | None = None,
+    extra_middleware: Sequence[Middleware] = (),
+    token_verifier: TokenVerifier | None = None,
+    engine: AsyncEngine | None = None,
+) -> FastAPI:
+    """Build a service's app. `extra_middleware` runs in the given order, first outermost;
+    `engine` (the service's database engine, if any) gets SQL spans."""
+    configure_logging(settings.service_name, settings.log_level)
+    app = ServiceApp(
+        title=title,
+        lifespan=_flushing_traces_on_exit(lifespan),
+        generate_unique_id_function=operation_id,
+        docs_url="/docs",
+    )
+    app.state.settings = settings
+    app.state.token_verifier = token_verifier or TokenVerifier.from_jwks_url(
+        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install_problem_handlers(app)
+    for middleware in reversed(extra_middleware):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    app.include_router(health_router(readiness_checks))
+    install_metrics_endpoint(app)
+    for router in routers:
+        app.include_router(router)
+    _advertise_password_flow(app)
+    configure_tracing(settings.service_name, app=app, engine=engine)
+    return app
+
+
+def _flushing_traces_on_exit(lifespan: Lifespan | None) -> Lifespan:
+    @asynccontextmanager
+    async def lifespan_with_flush(app: FastAPI) -> AsyncIterator[Any]:
+        try:
+            if lifespan is None:
+                yield None
+            else:
+                async with lifespan(app) as state:
+                    yield state
+        finally:
+            # Spans still queued in the batch processor would be lost at exit.
+            provider = current_tracer_provider()
+            if provider is not None:
+                provider.force_flush()
+
+    return lifespan_with_flush
+
+
+def _advertise_password_flow(app: FastAPI) -> None:
+    """Declare the OAuth2 password flow even if no route of this app requires a token."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first_build = app.openapi_schema is None
+        schema = build_openapi()  # FastAPI caches the schema after the first build
+        if first_build:
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes.setdefault(
+                SECURITY_SCHEME_NAME,
+                {"type": "oauth2", "flows": {"password": {"scopes": {}, "tokenUrl": TOKEN_URL}}},
+            )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,68 @@
+"""Correlation id handling for inbound HTTP requests.
+
+A pure ASGI middleware (no BaseHTTPMiddleware: that one runs the app in another task and
+would hide the context variable from it). It accepts the caller's X-Correlation-ID when it
+is a sane token, otherwise mints one, and echoes it on every response.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opentelemetry import trace
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from catalog_chassis.context import (
+    CORRELATION_HEADER,
+    new_correlation_id,
+    reset_correlation_id,
+    set_correlation_id,
+)
+
+CORRELATION_SPAN_ATTRIBUTE = "correlation_id"
+
+# Anything else (too long, spaces, control characters) could forge log lines or headers.
+_SANE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def accept_or_create_correlation_id(candidate: str | None) -> str:
+    if candidate is not None and _SANE_CORRELATION_ID.fullmatch(candidate):
+        return candidate
+    return new_correlation_id()
+
+
+class CorrelationIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+
+        correlation_id = accept_or_create_correlation_id(_header(scope, CORRELATION_HEADER))
+        span = trace.get_current_span()
+        if span.is_recording():
+            span.set_attribute(CORRELATION_SPAN_ATTRIBUTE, correlation_id)
+
+        async def send_with_correlation_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if CORRELATION_HEADER not in headers:
+                    headers.append(CORRELATION_HEADER, correlation_id)
+            await send(message)
+
+        token = set_correlation_id(correlation_id)
+        try:
+            await self.app(scope, receive, send_with_correlation_id)
+        finally:
+            reset_correlation_id(token)
+
+
+def _header(scope: Scope, name: str) -> str | None:
+    wanted = name.lower().encode("latin-1")
+    for key, value in scope.get("headers", []):
+        if key.lower() == wanted:
+            return bytes(value).decode("latin-1")
+    return None

@@ -1,0 +1,210 @@
+"""Database access shared by every service: the async engine, sessions and the chassis tables.
+
+The chassis owns three tables that every service database carries next to its own ones:
+``outbox`` (events waiting for the relay), ``processed_events`` (idempotent consumers) and
+``idempotency_keys`` (replayed POST responses). Their columns are built by factory functions
+so that the Alembic op helpers in :mod:`catalog_chassis.migrations` create exactly the
+tables declared here (constraint names are spelled out for the same reason).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.schema import SchemaItem
+from sqlalchemy.sql.elements import conv
+
+# Constraint names are stable across autogenerate runs only with a naming convention.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+chassis_metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def asyncpg_url(database_url: str) -> str:
+    """The SQLAlchemy URL with the asyncpg driver, whatever flavour of postgres URL was given."""
+    url = make_url(database_url)
+    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql+asyncpg")
+    return url.render_as_string(hide_password=False)
+
+
+def libpq_dsn(database_url: str) -> str:
+    """A plain ``postgresql://`` DSN for direct asyncpg connections (LISTEN, admin work)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_engine(
+    database_url: str,
+    *,
+    application_name: str | None = None,
+    pool_size: int = 5,
+    max_overflow: int = 5,
+    pool_timeout: float = 10.0,
+    echo: bool = False,
+) -> AsyncEngine:
+    """An asyncpg engine with a bounded pool.
+
+    ``pool_pre_ping`` lets the pool survive a Postgres restart without failing the first
+    request; ``pool_timeout`` is short so an exhausted pool turns into a fast 503 rather than
+    a hung request; ``pool_recycle`` keeps connections younger than typical proxy idle limits.
+    """
+    server_settings = {"application_name": application_name} if application_name else {}
+    return create_async_engine(
+        asyncpg_url(database_url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=1800,
+        pool_pre_ping=True,
+        echo=echo,
+        connect_args={"server_settings": server_settings},
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: aggregates stay readable after commit to build responses.
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def _timestamp(name: str, *, default: str | None = None, nullable: bool = False) -> Column[Any]:
+    server_default = text(default) if default is not None else None
+    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=server_default)
+
+
+# ---------------------------------------------------------------------------------------------
+# outbox
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+
+
+OUTBOX_TABLE = "outbox"
+# The NOTIFY channel of the outbox trigger, which the relay LISTENs on.
+OUTBOX_CHANNEL = "catalog_outbox"
+OUTBOX_PENDING_INDEX = "ix_outbox_pending"
+
+
+def outbox_schema_items() -> list[SchemaItem]:
+    """Columns and constraints of ``outbox``: fresh objects on each call (Table and Alembic)."""
+    statuses = ", ".join(f"'{s}'" for s in OutboxStatus)
+    return [
+        Column("id", Uuid, nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        Column("aggregate_type", String(100), nullable=False),
+        Column("aggregate_id", String(100), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("routing_key", String(255), nullable=False),
+        # The complete structured CloudEvent, published as the message body.
+        Column("payload", JSONB, nullable=False),
+        # Trace context (traceparent, tracestate, b3) captured when the change was made.
+        Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column(
+            "status",
+            String(16),
+            nullable=False,
+            server_default=text(f"'{OutboxStatus.PENDING}'"),
+        ),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text, nullable=True),
+        # clock_timestamp(), not now(): rows written in one transaction keep their order.
+        _timestamp("created_at", default="clock_timestamp()"),
+        _timestamp("available_at", default="clock_timestamp()"),
+        _timestamp("sent_at", nullable=True),
+        PrimaryKeyConstraint("id", name=conv("pk_outbox")),
+        UniqueConstraint("event_id", name=conv("uq_outbox_event_id")),
+        CheckConstraint(f"status IN ({statuses})", name=conv("ck_outbox_status")),
+    ]
+
+
+outbox_table = Table(OUTBOX_TABLE, chassis_metadata, *outbox_schema_items())
+
+# Partial index: the relay only ever scans pending rows, which stay few while SENT rows grow.
+Index(
+    OUTBOX_PENDING_INDEX,
+    outbox_table.c.created_at,
+    postgresql_where=outbox_table.c.status == OutboxStatus.PENDING.value,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# processed events (idempotent consumers)
+
+PROCESSED_EVENTS_TABLE = "processed_events"
+
+
+def processed_events_schema_items() -> list[SchemaItem]:
+    return [
+        Column("consumer", String(200), nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        _timestamp("processed_at", default="now()"),
+        PrimaryKeyConstraint("consumer", "event_id", name=conv("pk_processed_events")),
+    ]
+
+
+processed_events_table = Table(
+    PROCESSED_EVENTS_TABLE, chassis_metadata, *processed_events_schema_items()
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# idempotency keys (replayed POST responses)
+
+IDEMPOTENCY_KEYS_TABLE = "idempotency_keys"
+IDEMPOTENCY_KEYS_EXPIRY_INDEX = "ix_idempotency_keys_expires_at"
+
+
+def idempotency_keys_schema_items() -> list[SchemaItem]:
+    return [
+        Column("key", String(255), nullable=False),
+        # method + path (+ caller): the same key sent to another endpoint is another request.
+        Column("scope", String(600), nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+        # NULL while the first request is still being processed.
+        Column("status_code", SmallInteger, nullable=True),
+        Column("response_headers", JSONB, nullable=True),
+        Column("response_body", LargeBinary, nullable=True),
+        _timestamp("created_at", default="now()"),
+        _timestamp("expires_at"),
+        PrimaryKeyConstraint("scope", "key", name=conv("pk_idempotency_keys")),
+    ]
+
+
+idempotency_keys_table = Table(
+    IDEMPOTENCY_KEYS_TABLE, chassis_metadata, *idempotency_keys_schema_items()
+)
+
+Index(IDEMPOTENCY_KEYS_EXPIRY_INDEX, idempotency_keys_table.c.expires_at)

@@ -1,0 +1,90 @@
+"""Liveness and readiness endpoints.
+
+`/health` only says the process serves HTTP (restart me if not). `/health/ready` runs the
+service's dependency checks concurrently, each with its own timeout, and answers 503 when
+any fails, so load balancers and the platform scripts hold traffic until all are up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aio_pika
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+# A check returns when the dependency is usable and raises otherwise.
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+DEFAULT_CHECK_TIMEOUT_SECONDS = 3.0
+
+
+async def _run_check(check: ReadinessCheck, timeout_seconds: float) -> dict[str, Any]:
+    try:
+        await asyncio.wait_for(check(), timeout_seconds)
+    except TimeoutError:
+        return {"status": "DOWN", "error": f"timed out after {timeout_seconds:g} s"}
+    except Exception as error:
+        return {"status": "DOWN", "error": f"{type(error).__name__}: {error}"}
+    return {"status": "UP"}
+
+
+async def run_checks(
+    checks: Mapping[str, ReadinessCheck],
+    timeout_seconds: float = DEFAULT_CHECK_TIMEOUT_SECONDS,
+) -> dict[str, dict[str, Any]]:
+    names = list(checks)
+    results = await asyncio.gather(*(_run_check(checks[name], timeout_seconds) for name in names))
+    return dict(zip(names, results, strict=True))
+
+
+def health_router(
+    checks: Mapping[str, ReadinessCheck] | None = None,
+    *,
+    timeout_seconds: float = DEFAULT_CHECK_TIMEOUT_SECONDS,
+) -> APIRouter:
+    readiness_checks = dict(checks or {})
+    router = APIRouter(prefix="/health", tags=["health"])
+
+    @router.get("", summary="Liveness")
+    async def liveness() -> dict[str, str]:
+        return {"status": "UP"}
+
+    @router.get("/ready", summary="Readiness", responses={503: {"description": "Not ready"}})
+    async def readiness() -> JSONResponse:
+        results = await run_checks(readiness_checks, timeout_seconds)
+        ready = all(result["status"] == "UP" for result in results.values())
+        return JSONResponse(
+            {"status": "UP" if ready else "DOWN", "checks": results},
+            status_code=200 if ready else 503,
+        )
+
+    return router
+
+
+def postgres_check(engine: AsyncEngine) -> ReadinessCheck:
+    async def check() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    return check
+
+
+def rabbitmq_check(url: str | None = None, *, broker: Any = None) -> ReadinessCheck:
+    """Open and close a connection to `url`, or ping an already connected FastStream broker."""
+    if (url is None) == (broker is None):
+        raise ValueError("rabbitmq_check needs exactly one of url or broker")
+
+    async def check_broker() -> None:
+        if not await broker.ping(timeout=DEFAULT_CHECK_TIMEOUT_SECONDS):
+            raise ConnectionError("broker did not answer the ping")
+
+    async def check_url() -> None:
+        connection = await aio_pika.connect(url)
+        await connection.close()
+
+    return check_broker if broker is not None else check_url

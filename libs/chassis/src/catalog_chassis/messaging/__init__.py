@@ -1,0 +1,53 @@
+"""Events on RabbitMQ: topology, broker factory, CloudEvents envelope, idempotent consumers."""
+
+from catalog_chassis.messaging.backoff import Backoff
+from catalog_chassis.messaging.broker import make_broker
+from catalog_chassis.messaging.cloudevents import (
+    CLOUDEVENTS_CONTENT_TYPE,
+    CloudEvent,
+    cloud_event_from,
+    event_source,
+)
+from catalog_chassis.messaging.consumer import (
+    EventHandler,
+    PoisonMessage,
+    claim_event,
+    event_subscriber,
+    parse_cloud_event,
+)
+from catalog_chassis.messaging.runner import run_consumers, run_until_stopped, serve_consumers
+from catalog_chassis.messaging.topology import (
+    DEAD_LETTER_EXCHANGE,
+    DEAD_LETTER_EXCHANGE_NAME,
+    EVENTS_EXCHANGE,
+    EVENTS_EXCHANGE_NAME,
+    ConsumerQueue,
+    consumer_queue,
+    declare_consumer_topology,
+    declare_events_exchange,
+)
+
+__all__ = [
+    "CLOUDEVENTS_CONTENT_TYPE",
+    "DEAD_LETTER_EXCHANGE",
+    "DEAD_LETTER_EXCHANGE_NAME",
+    "EVENTS_EXCHANGE",
+    "EVENTS_EXCHANGE_NAME",
+    "Backoff",
+    "CloudEvent",
+    "ConsumerQueue",
+    "EventHandler",
+    "PoisonMessage",
+    "claim_event",
+    "cloud_event_from",
+    "consumer_queue",
+    "declare_consumer_topology",
+    "declare_events_exchange",
+    "event_source",
+    "event_subscriber",
+    "make_broker",
+    "parse_cloud_event",
+    "run_consumers",
+    "run_until_stopped",
+    "serve_consumers",
+]

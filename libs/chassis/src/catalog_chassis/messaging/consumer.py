@@ -1,0 +1,180 @@
+"""Idempotent, dead-lettering event consumers.
+
+A consumer handler runs inside one database transaction together with the insert of
+``processed_events(consumer, event_id)``: either both commit or neither does, so an event
+that is redelivered (at-least-once delivery) acts once. Messages that can never succeed are
+rejected without requeue and land in the consumer's DLQ: bodies that are not a CloudEvent at
+once, handler failures after ``max_attempts`` tries with backoff in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.exceptions import RejectMessage
+from faststream.message import StreamMessage
+from faststream.middlewares import AckPolicy
+from faststream.rabbit.annotations import RabbitMessage
+from faststream.rabbit.broker.registrator import RabbitRegistrator
+from pydantic import ValidationError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalog_chassis.context import new_correlation_id, reset_correlation_id, set_correlation_id
+from catalog_chassis.db import processed_events_table
+from catalog_chassis.messaging.backoff import Backoff
+from catalog_chassis.messaging.cloudevents import CloudEvent
+from catalog_chassis.messaging.topology import EVENTS_EXCHANGE, ConsumerQueue
+
+logger = logging.getLogger(__name__)
+
+EventHandler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
+
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_RETRY_BACKOFF = Backoff(initial=0.2, factor=2.0, maximum=5.0, jitter=0.2)
+
+
+class PoisonMessage(Exception):
+    """The message can never be processed: retrying is pointless."""
+
+
+async def claim_event(session: AsyncSession, consumer: str, event_id: uuid.UUID) -> bool:
+    """Record that ``consumer`` processes ``event_id`` in the session's transaction.
+
+    False when it was already processed. A concurrent duplicate waits on the primary key
+    until the first transaction ends, then sees the row, so two replicas never both act.
+    """
+    claimed = await session.execute(
+        insert(processed_events_table)
+        .values(consumer=consumer, event_id=event_id)
+        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        .returning(processed_events_table.c.event_id)
+    )
+    return claimed.first() is not None
+
+
+def parse_cloud_event(body: bytes) -> CloudEvent:
+    try:
+        return CloudEvent.model_validate_json(body)
+    except ValidationError as exc:
+        raise PoisonMessage(f"not a CloudEvent: {exc.error_count()} error(s)") from exc
+
+
+async def process_once(
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: str,
+    event: CloudEvent,
+    handler: EventHandler,
+) -> bool:
+    """Run ``handler`` and the processed-event insert in one transaction; False if a duplicate."""
+    async with sessions() as session, session.begin():
+        if not await claim_event(session, consumer, event.id):
+            return False
+        await handler(event, session)
+        return True
+
+
+async def process_with_retries(
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: str,
+    event: CloudEvent,
+    handler: EventHandler,
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+) -> bool:
+    """Retry transient failures in-process; raise :class:`PoisonMessage` once exhausted.
+
+    Retrying here rather than requeueing keeps the attempt count (classic queues carry no
+    delivery count) and spaces the attempts out instead of spinning on the broker.
+    """
+    for attempt in range(1, max_attempts + 1):
+        try:
+            return await process_once(sessions, consumer, event, handler)
+        except Exception as exc:
+            if attempt == max_attempts:
+                raise PoisonMessage(
+                    f"{consumer} failed {max_attempts} times on event {event.id}: {exc!r}"
+                ) from exc
+            delay = backoff.delay(attempt)
+            logger.warning(
+                "%s failed on event %s (attempt %d/%d), retrying in %.2fs: %r",
+                consumer,
+                event.id,
+                attempt,
+                max_attempts,
+                delay,
+                exc,
+            )
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    # Decoding is ours to do: FastStream's JSON decoder would fail on a poison body before
+    # the handler could reject it.
+    return message.body
+
+
+def event_subscriber(
+    registrator: RabbitRegistrator,
+    consumer: ConsumerQueue,
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+) -> Callable[[EventHandler], EventHandler]:
+    """Register ``handler(event, session)`` as the idempotent consumer of ``consumer``'s queue.
+
+    The handler must not commit: its changes commit with the processed-event row. Declare
+    the topology with :func:`~catalog_chassis.messaging.topology.declare_consumer_topology`
+    before starting the broker (:func:`~catalog_chassis.messaging.runner.run_consumers`
+    does).
+    """
+
+    def decorate(handler: EventHandler) -> EventHandler:
+        async def consume(body: bytes, message: RabbitMessage) -> None:
+            try:
+                event = parse_cloud_event(body)
+            except PoisonMessage as exc:
+                logger.error(
+                    "%s dead-letters message %s: %s", consumer.name, message.message_id, exc
+                )
+                raise RejectMessage(requeue=False) from exc
+
+            token = set_correlation_id(event.correlationid or new_correlation_id())
+            try:
+                processed = await process_with_retries(
+                    sessions,
+                    consumer.name,
+                    event,
+                    handler,
+                    max_attempts=max_attempts,
+                    backoff=backoff,
+                )
+                if not processed:
+                    logger.info("%s skips already processed event %s", consumer.name, event.id)
+            except PoisonMessage as exc:
+                logger.error("%s dead-letters event %s: %s", consumer.name, event.id, exc)
+                raise RejectMessage(requeue=False) from exc
+            finally:
+                reset_correlation_id(token)
+
+        consume.__name__ = getattr(handler, "__name__", consume.__name__)
+        consume.__doc__ = handler.__doc__
+        registrator.subscriber(
+            consumer.queue,
+            EVENTS_EXCHANGE,
+            # Unexpected errors (e.g. a bug before the handler runs) dead-letter too,
+            # rather than being requeued forever.
+            ack_policy=AckPolicy.REJECT_ON_ERROR,
+            decoder=_raw_body,
+            no_reply=True,
+        )(consume)
+        return handler
+
+    return decorate

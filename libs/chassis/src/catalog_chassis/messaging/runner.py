@@ -1,0 +1,62 @@
+"""Running long-lived messaging processes until SIGTERM/SIGINT, then stopping gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+
+from faststream.rabbit import RabbitBroker
+
+from catalog_chassis.messaging.topology import ConsumerQueue, declare_consumer_topology
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def stop_on_signals(
+    stop: asyncio.Event, signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT)
+) -> Iterator[None]:
+    """Set ``stop`` when the process is asked to terminate (Kubernetes sends SIGTERM)."""
+    loop = asyncio.get_running_loop()
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+async def run_until_stopped(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run ``main(stop)``; ``stop`` is set on SIGTERM/SIGINT and ``main`` winds down."""
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        await main(stop)
+
+
+async def serve_consumers(
+    broker: RabbitBroker, consumers: Sequence[ConsumerQueue], stop: asyncio.Event
+) -> None:
+    """Declare the consumers' topology, consume until ``stop`` is set, then drain."""
+    await broker.connect()
+    for consumer in consumers:
+        await declare_consumer_topology(broker, consumer)
+    await broker.start()
+    logger.info("consuming from %s", ", ".join(c.name for c in consumers))
+    try:
+        await stop.wait()
+    finally:
+        # broker.stop waits (graceful_timeout) for in-flight handlers before closing.
+        await broker.stop()
+
+
+async def run_consumers(broker: RabbitBroker, consumers: Sequence[ConsumerQueue]) -> None:
+    """The body of a service's consumer entrypoint: serve until SIGTERM."""
+
+    async def main(stop: asyncio.Event) -> None:
+        await serve_consumers(broker, consumers, stop)
+
+    await run_until_stopped(main)

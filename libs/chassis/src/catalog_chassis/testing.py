@@ -1,0 +1,348 @@
+"""Test support for the chassis and every service: real infrastructure, throwaway resources.
+
+Settings come from the environment, falling back to ``.local/platform.env`` (the contract
+between the local platform and the tests). Databases are created through
+``POSTGRES_ADMIN_URL`` and dropped afterwards; queues are exclusive and vanish with their
+connection. Use the fixtures by importing them into a ``conftest.py``::
+
+    from catalog_chassis.testing import chassis_database_url, rabbitmq_url  # noqa: F401
+
+Only tests import this module (it needs pytest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import asyncpg
+import pytest
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
+from faststream.rabbit.schemas.queue import ClassicQueueArgs
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from catalog_chassis.db import asyncpg_url, chassis_metadata, create_engine, libpq_dsn
+from catalog_chassis.messaging.cloudevents import CLOUDEVENTS_CONTENT_TYPE
+from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME
+from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
+
+PLATFORM_ENV_FILE = Path(".local") / "platform.env"
+DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+# Durable test queues delete themselves once unused for 10 minutes, should a test's own
+# clean-up not run (e.g. the broker was down at the time).
+THROWAWAY_QUEUE_EXPIRES_MS = 600_000
+THROWAWAY_QUEUE_ARGS: ClassicQueueArgs = {"x-expires": THROWAWAY_QUEUE_EXPIRES_MS}
+
+
+def _platform_env_file() -> Path | None:
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for directory in (start, *start.parents):
+            candidate = directory / PLATFORM_ENV_FILE
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def platform_env() -> dict[str, str]:
+    """``.local/platform.env`` overlaid with the process environment (which wins)."""
+    values: dict[str, str] = {}
+    env_file = _platform_env_file()
+    if env_file is not None:
+        for line in env_file.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                name, _, value = line.partition("=")
+                values[name.strip()] = value.strip().strip('"').strip("'")
+    values.update(os.environ)
+    return values
+
+
+def platform_setting(name: str, default: str | None = None) -> str:
+    value = platform_env().get(name, default)
+    if value is None:
+        pytest.skip(f"{name} is not set (environment or .local/platform.env)")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Postgres
+
+
+@asynccontextmanager
+async def throwaway_database(prefix: str = "test") -> AsyncIterator[str]:
+    """A new empty database; yields its ``postgresql+asyncpg://`` URL, drops it afterwards."""
+    admin_url = platform_setting("POSTGRES_ADMIN_URL")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(libpq_dsn(admin_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield asyncpg_url(make_url(admin_url).set(database=name).render_as_string(False))
+    finally:
+        admin = await asyncpg.connect(libpq_dsn(admin_url))
+        try:
+            # FORCE: a test that failed half-way may leave connections open.
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def create_chassis_schema(engine: AsyncEngine) -> None:
+    """The chassis tables and the outbox NOTIFY trigger, as the migration helpers make them."""
+    async with engine.begin() as connection:
+        await connection.run_sync(chassis_metadata.create_all)
+        for statement in OUTBOX_NOTIFY_DDL:
+            await connection.exec_driver_sql(statement)
+
+
+@pytest.fixture
+async def chassis_database_url() -> AsyncIterator[str]:
+    """A throwaway database with the chassis tables, one per test."""
+    async with throwaway_database("chassis") as url:
+        engine = create_engine(url)
+        try:
+            await create_chassis_schema(engine)
+        finally:
+            await engine.dispose()
+        yield url
+
+
+# ---------------------------------------------------------------------------------------------
+# RabbitMQ
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> str:
+    return platform_setting("RABBITMQ_URL", DEFAULT_RABBITMQ_URL)
+
+
+@asynccontextmanager
+async def probe_queue(
+    url: str,
+    binding_keys: Sequence[str],
+    *,
+    exchange: str = EVENTS_EXCHANGE_NAME,
+) -> AsyncIterator[AbstractQueue]:
+    """An exclusive, server-named queue bound to ``exchange`` that sees what tests publish."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        events = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        for key in binding_keys:
+            await queue.bind(events, routing_key=key)
+        yield queue
+    finally:
+        await connection.close()
+
+
+async def next_message(queue: AbstractQueue, within: float = 5.0) -> AbstractIncomingMessage:
+    """The next message on ``queue`` (acknowledged), or AssertionError after ``within`` s."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        message = await queue.get(no_ack=True, fail=False)
+        if message is not None:
+            return message
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no message on {queue.name} within {within}s")
+        await asyncio.sleep(0.05)
+
+
+async def drain(queue: AbstractQueue, settle: float = 0.3) -> list[AbstractIncomingMessage]:
+    """Every message on ``queue`` once it has stayed empty for ``settle`` seconds."""
+    messages: list[AbstractIncomingMessage] = []
+    while True:
+        message = await queue.get(no_ack=True, fail=False)
+        if message is not None:
+            messages.append(message)
+            continue
+        await asyncio.sleep(settle)
+        message = await queue.get(no_ack=True, fail=False)
+        if message is None:
+            return messages
+        messages.append(message)
+
+
+@asynccontextmanager
+async def durable_probe_queue(url: str, binding_keys: Sequence[str]) -> AsyncIterator[str]:
+    """A named durable queue on ``catalog.events`` that survives a broker restart.
+
+    Yields its name; read it with :func:`collect_messages`. Deleted afterwards.
+    """
+    name = f"test.probe.{uuid.uuid4().hex[:12]}"
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        events = await channel.declare_exchange(
+            EVENTS_EXCHANGE_NAME, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        queue = await channel.declare_queue(
+            name, durable=True, arguments={"x-expires": THROWAWAY_QUEUE_EXPIRES_MS}
+        )
+        for key in binding_keys:
+            await queue.bind(events, routing_key=key)
+    finally:
+        await connection.close()
+    try:
+        yield name
+    finally:
+        await delete_queues(url, [name])
+
+
+async def collect_messages(
+    url: str, queue_name: str, count: int, within: float = 10.0
+) -> list[AbstractIncomingMessage]:
+    """Take ``count`` messages from an existing queue, failing after ``within`` seconds."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.get_queue(queue_name)
+        deadline = asyncio.get_running_loop().time() + within
+        messages: list[AbstractIncomingMessage] = []
+        while len(messages) < count:
+            remaining = max(deadline - asyncio.get_running_loop().time(), 0.0)
+            messages.append(await next_message(queue, within=remaining))
+        return messages
+    finally:
+        await connection.close()
+
+
+async def publish_event(
+    url: str,
+    routing_key: str,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    content_type: str = CLOUDEVENTS_CONTENT_TYPE,
+) -> None:
+    """Publish raw bytes to ``catalog.events``, as a producer (or a misbehaving one) would."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        events = await channel.declare_exchange(
+            EVENTS_EXCHANGE_NAME, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        message = aio_pika.Message(
+            body,
+            headers=dict(headers or {}),
+            content_type=content_type,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        )
+        await events.publish(message, routing_key=routing_key)
+    finally:
+        await connection.close()
+
+
+async def delete_queues(url: str, names: Sequence[str]) -> None:
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        for name in names:
+            await channel.queue_delete(name)
+    finally:
+        await connection.close()
+
+
+@asynccontextmanager
+async def running_in_background(
+    main: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Run ``main(stop)`` (a relay, consumers...) as a task; stop it and await it on exit."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(main(stop))
+    try:
+        yield task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def eventually(
+    condition: Callable[[], Awaitable[bool]], within: float = 10.0, every: float = 0.05
+) -> None:
+    """Wait until the async ``condition`` holds; AssertionError after ``within`` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {within}s")
+        await asyncio.sleep(every)
+
+
+def _rabbitmqctl(*arguments: str) -> None:
+    executable = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    subprocess.run([executable, *arguments], check=True, capture_output=True, timeout=120)  # noqa: S603
+
+
+@contextmanager
+def rabbitmq_app_stopped() -> Iterator[None]:
+    """RabbitMQ's application stopped (the node keeps running); always started again."""
+    _rabbitmqctl("stop_app")
+    try:
+        yield
+    finally:
+        _rabbitmqctl("start_app")
+        _rabbitmqctl("await_startup")
+
+
+@asynccontextmanager
+async def migrated_database(service_dir: Path | str, prefix: str = "test") -> AsyncIterator[str]:
+    """A throwaway database with a service's Alembic migrations applied (``upgrade head``)."""
+    from catalog_chassis.migrations import upgrade_service
+
+    async with throwaway_database(prefix) as database_url:
+        await asyncio.to_thread(upgrade_service, service_dir, database_url)
+        yield database_url
+
+
+class TestTokens:
+    """A signing key of the tests' own and a verifier trusting it, for component tests of
+    services other than identity: ``create_app(..., token_verifier=tokens.verifier)``."""
+
+    __test__ = False  # not a test class, despite the name
+
+    def __init__(self, *, issuer: str = "catalog-identity", audience: str = "catalog-api") -> None:
+        from joserfc.jwk import RSAKey
+
+        from catalog_chassis.auth import TokenVerifier
+
+        self._key = RSAKey.generate_key(2048)
+        self._issuer, self._audience = issuer, audience
+        public = {**self._key.as_dict(private=False), "kid": self._key.thumbprint(), "alg": "RS256"}
+
+        async def jwks() -> dict[str, Any]:
+            return {"keys": [public]}
+
+        self.verifier = TokenVerifier(key_source=jwks, issuer=issuer, audience=audience)
+
+    def token(self, role: str = "ADMIN", *, username: str | None = None, ttl: int = 3600) -> str:
+        import time
+
+        from joserfc import jwt
+
+        now = int(time.time())
+        claims = {
+            "sub": str(uuid.uuid4()),
+            "username": username or role.lower(),
+            "role": role,
+            "iat": now,
+            "exp": now + ttl,
+            "iss": self._issuer,
+            "aud": self._audience,
+            "jti": str(uuid.uuid4()),
+        }
+        header = {"alg": "RS256", "kid": self._key.thumbprint()}
+        return jwt.encode(header, claims, self._key)
+
+    def headers(self, role: str = "ADMIN") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role)}"}

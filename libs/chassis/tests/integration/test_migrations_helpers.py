@@ -1,0 +1,169 @@
+"""A service's Alembic setup built from the chassis helpers migrates a real database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from catalog_chassis.db import chassis_metadata, create_engine, libpq_dsn
+from catalog_chassis.migrations import MigrationFailed, run_alembic, upgrade_service
+from catalog_chassis.testing import throwaway_database
+
+pytestmark = pytest.mark.integration
+
+ALEMBIC_INI = """\
+[alembic]
+script_location = %(here)s/migrations
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)s %(message)s
+"""
+
+ENV_PY = """\
+from catalog_chassis.db import chassis_metadata
+from catalog_chassis.migrations import run_migrations
+
+run_migrations(chassis_metadata)
+"""
+
+FIRST_REVISION = '''\
+"""chassis tables"""
+from alembic import op
+
+from catalog_chassis.migrations import create_chassis_tables, drop_chassis_tables
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_chassis_tables(op)
+
+
+def downgrade() -> None:
+    drop_chassis_tables(op)
+'''
+
+
+@pytest.fixture
+def service_dir(tmp_path: Path) -> Path:
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (tmp_path / "alembic.ini").write_text(ALEMBIC_INI)
+    (tmp_path / "migrations" / "env.py").write_text(ENV_PY)
+    (versions / "0001_chassis.py").write_text(textwrap.dedent(FIRST_REVISION))
+    return tmp_path
+
+
+async def tables_and_triggers(database_url: str) -> tuple[set[str], set[str]]:
+    connection = await asyncpg.connect(libpq_dsn(database_url))
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )
+        triggers = await connection.fetch("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    finally:
+        await connection.close()
+    return {r["tablename"] for r in tables}, {r["tgname"] for r in triggers}
+
+
+async def test_upgrade_creates_the_chassis_tables_and_the_outbox_trigger(
+    service_dir: Path,
+) -> None:
+    async with throwaway_database("migrations") as database_url:
+        upgrade_service(service_dir, database_url)
+        tables, triggers = await tables_and_triggers(database_url)
+
+        connection = await asyncpg.connect(libpq_dsn(database_url))
+        try:
+            notified: list[str] = []
+            await connection.add_listener("catalog_outbox", lambda *args: notified.append(args[3]))
+            await connection.execute(
+                "INSERT INTO outbox (id, event_id, aggregate_type, aggregate_id, event_type,"
+                " routing_key, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'widget',"
+                " 'w-1', 'WidgetCreated', 'widget.created', '{}')"
+            )
+            await connection.execute("SELECT 1")  # lets the notification arrive
+        finally:
+            await connection.close()
+
+        run_alembic(service_dir, database_url, "downgrade", "base")
+        tables_after_downgrade, _ = await tables_and_triggers(database_url)
+
+    assert {"outbox", "processed_events", "idempotency_keys", "alembic_version"} <= tables
+    assert "outbox_notify" in triggers
+    assert notified == ["outbox"]
+    assert tables_after_downgrade == {"alembic_version"}
+
+
+async def test_the_migrated_schema_matches_the_chassis_metadata(service_dir: Path) -> None:
+    async with throwaway_database("migrations") as database_url:
+        upgrade_service(service_dir, database_url)
+        engine = create_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                differences = await connection.run_sync(
+                    lambda sync: compare_metadata(
+                        MigrationContext.configure(
+                            sync, opts={"compare_type": True, "compare_server_default": True}
+                        ),
+                        chassis_metadata,
+                    )
+                )
+        finally:
+            await engine.dispose()
+
+    # Autogenerate in a service would otherwise propose changes to the chassis tables.
+    unrelated = [d for d in differences if "alembic_version" not in str(d)]
+    assert unrelated == []
+
+
+def test_offline_mode_renders_the_sql(service_dir: Path) -> None:
+    rendered = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head", "--sql"],
+        cwd=service_dir,
+        env={"DATABASE_URL": "postgresql+asyncpg://someone@db.invalid/svc", "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert "CREATE TABLE outbox" in rendered
+    assert "CREATE TRIGGER outbox_notify" in rendered
+    assert "CREATE TABLE processed_events" in rendered
+    assert "CREATE TABLE idempotency_keys" in rendered
+
+
+def test_a_failing_migration_reports_the_alembic_output(service_dir: Path) -> None:
+    with pytest.raises(MigrationFailed) as failure:
+        upgrade_service(service_dir, "postgresql+asyncpg://nobody:wrong@127.0.0.1:1/none")
+
+    assert failure.value.service == service_dir.name
+    assert "Error" in failure.value.output or "refused" in failure.value.output

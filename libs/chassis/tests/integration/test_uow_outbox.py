@@ -1,0 +1,121 @@
+"""The unit of work writes the change and its events in one transaction, or neither."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy import table as table_clause
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalog_chassis.context import reset_correlation_id, set_correlation_id
+from catalog_chassis.db import outbox_table
+from catalog_chassis.outbox import SqlAlchemyUnitOfWork
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def widgets_table(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE widgets (id text PRIMARY KEY, name text)"))
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], table: str) -> int:
+    async with sessions() as session:
+        counted = await session.execute(select(func.count()).select_from(table_clause(table)))
+        return int(counted.scalar_one())
+
+
+async def save(uow: SqlAlchemyUnitOfWork, widget: Any) -> None:
+    await uow.session.execute(
+        text("INSERT INTO widgets (id, name) VALUES (:id, :name)"),
+        {"id": widget.id, "name": widget.name},
+    )
+    uow.track(widget)
+
+
+@pytest.mark.usefixtures("widgets_table")
+async def test_commit_writes_the_change_and_its_event_together(
+    sessions: async_sessionmaker[AsyncSession], new_widget: Callable[[str], Any]
+) -> None:
+    token = set_correlation_id("corr-uow-1")
+    try:
+        async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+            widget = new_widget("gear")
+            await save(uow, widget)
+            await uow.commit()
+    finally:
+        reset_correlation_id(token)
+
+    assert await count(sessions, "widgets") == 1
+    async with sessions() as session:
+        [row] = (await session.execute(select(outbox_table))).mappings().all()
+    assert row["status"] == "PENDING"
+    assert row["attempts"] == 0
+    assert row["routing_key"] == "widget.created"
+    assert row["aggregate_type"] == "widget"
+    assert row["aggregate_id"] == widget.id
+    assert row["event_type"] == "WidgetCreated"
+    assert row["payload"]["id"] == str(row["event_id"])
+    assert row["payload"]["correlationid"] == "corr-uow-1"
+    assert row["payload"]["source"] == "/catalog/widgets"
+
+
+@pytest.mark.usefixtures("widgets_table")
+async def test_rolls_back_uncommitted_work_by_default(
+    sessions: async_sessionmaker[AsyncSession], new_widget: Callable[[str], Any]
+) -> None:
+    async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+        await save(uow, new_widget("gear"))
+
+    assert await count(sessions, "widgets") == 0
+    assert await count(sessions, "outbox") == 0
+
+
+@pytest.mark.usefixtures("widgets_table")
+async def test_an_error_inside_the_unit_of_work_writes_no_event(
+    sessions: async_sessionmaker[AsyncSession], new_widget: Callable[[str], Any]
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+            await save(uow, new_widget("gear"))
+            raise RuntimeError("use case failed")
+
+    assert await count(sessions, "outbox") == 0
+
+
+@pytest.mark.usefixtures("widgets_table")
+async def test_a_change_that_fails_to_commit_leaves_no_event_behind(
+    sessions: async_sessionmaker[AsyncSession], new_widget: Callable[[str], Any]
+) -> None:
+    first = new_widget("gear")
+    async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+        await save(uow, first)
+        await uow.commit()
+
+    duplicate = new_widget("gear again")
+    duplicate.id = first.id
+    with pytest.raises(IntegrityError):
+        async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+            uow.track(duplicate)
+            await uow.session.execute(
+                text("INSERT INTO widgets (id, name) VALUES (:id, 'x')"), {"id": first.id}
+            )
+            await uow.commit()
+
+    assert await count(sessions, outbox_table.name) == 1
+
+
+async def test_each_event_is_collected_once_across_commits(
+    sessions: async_sessionmaker[AsyncSession], new_widget: Callable[[str], Any]
+) -> None:
+    async with SqlAlchemyUnitOfWork(sessions, service="widgets") as uow:
+        uow.track(new_widget("gear"))
+        await uow.commit()
+        await uow.commit()
+
+    assert await count(sessions, "outbox") == 1
