@@ -1,0 +1,52 @@
+# The local platform and the test suite. `make up` starts everything and waits until it is
+# healthy; `make test` runs every test tier (starting what the tests need).
+# See docs/runbooks/local-platform.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# pip may install uv where the shell does not look; `python3 -m uv` always finds it.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PLATFORM := $(UV) run python dev/platform.py
+SERVICE ?=
+
+.PHONY: help deps up down status logs migrate lint test test-unit test-integration
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+deps: ## install uv if missing and sync the workspace venv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --break-system-packages uv
+	@$(UV) sync --all-packages --locked --quiet || $(UV) sync --all-packages
+
+up: deps ## start the whole platform, wait until healthy, print the URLs
+	@$(PLATFORM) up
+
+down: deps ## stop what `up` started
+	@$(PLATFORM) down
+
+status: deps ## health of every part
+	@$(PLATFORM) status
+
+logs: deps ## follow the logs (one service: make logs SERVICE=identity)
+	@$(PLATFORM) logs $(SERVICE)
+
+migrate: deps ## alembic upgrade head for every service
+	@$(PLATFORM) migrate
+
+lint: deps ## ruff, formatting, mypy, import contracts
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy libs/chassis/src
+	$(UV) run lint-imports
+
+test: lint ## lint, then every test tier (starts the platform for the tiers that need it)
+	@$(UV) run python dev/run_tests.py
+
+test-unit: deps ## unit tier only (no infrastructure)
+	@$(UV) run python dev/run_tests.py --tier unit
+
+test-integration: deps ## integration and component tiers (starts the platform)
+	@$(UV) run python dev/run_tests.py --tier integration

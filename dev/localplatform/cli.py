@@ -1,0 +1,209 @@
+"""`dev/platform.py up|down|status|logs|migrate`: the local platform's command line."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from collections.abc import Sequence
+
+from . import edge, installer, postgres, rabbitmq, services, zipkin
+from .console import done, elapsed, fail, info, warn
+from .discovery import ServiceSpec, discover_services
+from .errors import PlatformError
+from .paths import DEFAULT_LAYOUT, Layout
+from .platform_env import prepare_databases
+from .probes import Readiness, http_ok, wait_until_ready
+from .processes import stop_tracked, tracked_names
+from .routes import load_route_table
+from .secrets_store import JwtKeyFiles, ensure_jwt_keys
+
+CAMUNDA_URL = "http://127.0.0.1:8085/engine-rest"
+RABBITMQ_CREDENTIALS = "guest/guest"
+
+
+def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
+    layout.ensure_dirs()
+    installed = installer.ensure_system_packages()
+    zipkin.start_if_needed(layout)  # slowest to boot: start it first, wait for it last
+    postgres.ensure_running(layout, installed_now="postgresql" in installed)
+    rabbitmq_was_running = rabbitmq.is_running()
+    rabbitmq.start_or_adopt(layout, installed_now="rabbitmq-server" in installed)
+    specs = discover_services(layout.services)
+    platform_env = prepare_databases(layout, specs)
+    done(f"postgres roles and databases ready; wrote {layout.env_file.relative_to(layout.root)}")
+    jwt_keys = ensure_jwt_keys(layout)
+    if not rabbitmq_was_running:
+        rabbitmq.await_started()
+    wait_until_ready(
+        [Readiness("rabbitmq", rabbitmq.MANAGEMENT_URL, rabbitmq.management_ready)],
+        timeout=timeout,
+    )
+    rabbitmq.declare_exchanges()
+    running, failed = start_services(layout, _select(specs, selected), platform_env, jwt_keys)
+    edge.start_or_reload(layout)
+    table = load_route_table(layout.routes_file)
+    checks = [zipkin.readiness(layout)]
+    for spec in running:
+        checks += services.readiness(layout, spec)
+    checks.append(edge.readiness(layout, table))
+    try:
+        wait_until_ready(checks, timeout=timeout)
+    finally:
+        _print_urls(running, edge.edge_url(table))
+    if failed:
+        raise PlatformError(f"services not started: {', '.join(failed)} (see above)")
+    done(f"platform up in {elapsed():.1f}s")
+    return 0
+
+
+def start_services(
+    layout: Layout,
+    specs: list[ServiceSpec],
+    platform_env: dict[str, str],
+    jwt_keys: JwtKeyFiles,
+) -> tuple[list[ServiceSpec], list[str]]:
+    """Migrates, seeds and starts each service that is not running; one failing service does
+    not keep the others down. Returns the services started or running, and the failures."""
+    if not specs:
+        info("no services to run: infrastructure and edge only")
+    running: list[ServiceSpec] = []
+    failures: list[str] = []
+    for spec in specs:
+        pending = services.processes_to_start(layout, spec)
+        try:
+            if pending:
+                env = services.service_env(layout, spec, platform_env, jwt_keys)
+                services.migrate(spec, env)
+                services.seed(spec, env)
+                services.start_processes(layout, spec, pending, env)
+        except PlatformError as error:
+            warn(f"{spec.name} not started: {error}")
+            failures.append(spec.name)
+            continue
+        running.append(spec)
+    return running, failures
+
+
+def down(layout: Layout) -> int:
+    names = tracked_names(layout)
+    # The edge first (no new requests), the infrastructure last (services drain into it).
+    order = sorted(names, key=lambda name: (name != edge.NAME, name == zipkin.NAME, name))
+    for name in order:
+        if stop_tracked(layout, name):
+            done(f"{name} stopped")
+    rabbitmq.stop_if_started(layout)
+    postgres.stop_if_started(layout)
+    done("platform down")
+    return 0
+
+
+def status(layout: Layout) -> int:
+    table = load_route_table(layout.routes_file)
+    rows: list[tuple[str, bool, str]] = [
+        ("postgres", postgres.is_accepting(), f"postgresql://127.0.0.1:{postgres.PORT}"),
+        ("rabbitmq", rabbitmq.management_ready(), rabbitmq.MANAGEMENT_URL),
+        ("zipkin", zipkin.is_ready(), zipkin.URL),
+    ]
+    for spec in discover_services(layout.services):
+        for check in services.readiness(layout, spec):
+            rows.append((check.name, check.ready(), check.url))
+    rows.append(("edge", edge.is_ready(table), edge.edge_url(table)))
+    width = max(len(name) for name, _, _ in rows)
+    for name, healthy, url in rows:
+        print(f"{name:<{width}}  {'up' if healthy else 'DOWN':<4}  {url}")
+    if http_ok(f"{CAMUNDA_URL}/engine"):
+        print(f"{'camunda':<{width}}  up    {CAMUNDA_URL}")
+    return 0 if all(healthy for _, healthy, _ in rows) else 1
+
+
+def logs(layout: Layout, name: str | None, follow: bool, lines: int) -> int:
+    files = sorted(layout.logs.glob("*.log"))
+    if name is not None:
+        files = [f for f in files if f.stem == name or f.stem.startswith(f"{name}-")]
+    if not files:
+        raise PlatformError(f"no logs in {layout.logs}" + (f" for {name}" if name else ""))
+    command = ["tail", "-n", str(lines), *(["-F"] if follow else []), *map(str, files)]
+    try:
+        return subprocess.run(command, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+def migrate(layout: Layout) -> int:
+    if not postgres.is_accepting():
+        raise PlatformError("postgres is not running; start the platform with `make up`")
+    specs = discover_services(layout.services)
+    platform_env = prepare_databases(layout, specs)
+    jwt_keys = ensure_jwt_keys(layout)
+    migrating = [spec for spec in specs if spec.has_migrations]
+    if not migrating:
+        info("no service has migrations")
+    for spec in migrating:
+        services.migrate(spec, services.service_env(layout, spec, platform_env, jwt_keys))
+    return 0
+
+
+def _select(specs: list[ServiceSpec], selected: list[str] | None) -> list[ServiceSpec]:
+    if selected is None:
+        return specs
+    unknown = set(selected) - {spec.name for spec in specs}
+    if unknown:
+        raise PlatformError(f"unknown services: {', '.join(sorted(unknown))}")
+    return [spec for spec in specs if spec.name in selected]
+
+
+def _print_urls(specs: list[ServiceSpec], edge_url: str) -> None:
+    print()
+    print(f"  {'edge (API and UI)':<26} {edge_url}")
+    for spec in specs:
+        if (docs := services.docs_url(spec)) is not None:
+            print(f"  {spec.name + ' API docs':<26} {docs}")
+    print(f"  {'rabbitmq management':<26} {rabbitmq.MANAGEMENT_URL}  ({RABBITMQ_CREDENTIALS})")
+    print(f"  {'zipkin':<26} {zipkin.URL}")
+    if http_ok(f"{CAMUNDA_URL}/engine"):
+        print(f"  {'camunda':<26} {CAMUNDA_URL}")
+    print()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dev/platform.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up_parser = commands.add_parser("up", help="install, start and wait for everything")
+    group = up_parser.add_mutually_exclusive_group()
+    group.add_argument("--services", help="comma-separated services to run (default: all)")
+    group.add_argument("--no-services", action="store_true", help="infrastructure and edge only")
+    up_parser.add_argument("--timeout", type=float, default=180.0, help="readiness timeout (s)")
+    commands.add_parser("down", help="stop what up started")
+    commands.add_parser("status", help="health of every part")
+    logs_parser = commands.add_parser("logs", help="tail .local/logs")
+    logs_parser.add_argument("name", nargs="?", help="one service or process, e.g. identity")
+    logs_parser.add_argument("--no-follow", action="store_true")
+    logs_parser.add_argument("-n", "--lines", type=int, default=50)
+    commands.add_parser("migrate", help="alembic upgrade head for every service")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, layout: Layout = DEFAULT_LAYOUT) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            selected = [] if args.no_services else _split(args.services)
+            return up(layout, selected, args.timeout)
+        if args.command == "down":
+            return down(layout)
+        if args.command == "status":
+            return status(layout)
+        if args.command == "logs":
+            return logs(layout, args.name, not args.no_follow, args.lines)
+        return migrate(layout)
+    except PlatformError as error:
+        return fail(error)
+    except KeyboardInterrupt:
+        warn("interrupted")
+        return 130
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]

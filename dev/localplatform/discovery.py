@@ -1,0 +1,112 @@
+"""Finds the services to run from `services/*/pyproject.toml` `[tool.catalog]` tables."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PlatformError
+
+# Service names become Postgres role and database names and environment variable prefixes.
+_SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PROCESS_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One service's process contract, as declared in its pyproject.toml."""
+
+    name: str
+    directory: Path
+    port: int | None
+    database: bool
+    processes: dict[str, list[str]]
+    seed: list[str] | None = None
+    has_migrations: bool = field(default=False)
+
+    @property
+    def env_prefix(self) -> str:
+        return self.name.upper()
+
+    def process_id(self, process: str) -> str:
+        """The name used for the process's pid and log files."""
+        return f"{self.name}-{process}"
+
+    def command(self, process: str) -> list[str]:
+        port = "" if self.port is None else str(self.port)
+        return [part.replace("{port}", port) for part in self.processes[process]]
+
+
+def discover_services(services_dir: Path) -> list[ServiceSpec]:
+    """Every service directory whose pyproject.toml has a `[tool.catalog]` table, by name."""
+    if not services_dir.is_dir():
+        return []
+    specs = [
+        spec
+        for pyproject in sorted(services_dir.glob("*/pyproject.toml"))
+        if (spec := load_service(pyproject)) is not None
+    ]
+    _reject_duplicate_ports(specs)
+    return specs
+
+
+def load_service(pyproject: Path) -> ServiceSpec | None:
+    with pyproject.open("rb") as handle:
+        catalog = tomllib.load(handle).get("tool", {}).get("catalog")
+    if catalog is None:
+        return None
+    directory = pyproject.parent
+    name = directory.name
+    if not _SERVICE_NAME.match(name):
+        raise PlatformError(
+            f"{pyproject}: service name {name!r} must match {_SERVICE_NAME.pattern}"
+        )
+    return ServiceSpec(
+        name=name,
+        directory=directory,
+        port=_optional_port(pyproject, catalog.get("port")),
+        database=bool(catalog.get("database", False)),
+        processes=_processes(pyproject, catalog.get("processes", {})),
+        seed=_command(pyproject, "seed", catalog["seed"]) if "seed" in catalog else None,
+        has_migrations=(directory / "alembic.ini").is_file(),
+    )
+
+
+def _optional_port(pyproject: Path, value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or not 1 <= value <= 65535:
+        raise PlatformError(f"{pyproject}: [tool.catalog] port must be an integer 1-65535")
+    return value
+
+
+def _processes(pyproject: Path, table: Any) -> dict[str, list[str]]:
+    if not isinstance(table, dict):
+        raise PlatformError(f"{pyproject}: [tool.catalog.processes] must be a table")
+    processes: dict[str, list[str]] = {}
+    for process, command in table.items():
+        if not _PROCESS_NAME.match(process):
+            raise PlatformError(f"{pyproject}: process name {process!r} is not a plain name")
+        processes[process] = _command(pyproject, process, command)
+    return processes
+
+
+def _command(pyproject: Path, what: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise PlatformError(f"{pyproject}: {what} must be a non-empty list of strings")
+    return list(value)
+
+
+def _reject_duplicate_ports(specs: list[ServiceSpec]) -> None:
+    owners: dict[int, str] = {}
+    for spec in specs:
+        if spec.port is None:
+            continue
+        if spec.port in owners:
+            raise PlatformError(
+                f"services {owners[spec.port]} and {spec.name} both declare port {spec.port}"
+            )
+        owners[spec.port] = spec.name

@@ -1,0 +1,163 @@
+"""Runs the discovered services: their environment, migrations, seed and processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Mapping
+
+from . import zipkin
+from .commands import run
+from .console import done, step
+from .discovery import ServiceSpec
+from .errors import PlatformError
+from .paths import Layout
+from .probes import Readiness, http_ok
+from .processes import log_tail, start_detached, stop_tracked, tracked_pid
+from .secrets_store import JwtKeyFiles
+
+IDENTITY = "identity"
+IDENTITY_PORT = 8001
+JWT_ISSUER = "catalog-identity"
+JWT_AUDIENCE = "catalog-api"
+WORKER_SETTLE_SECONDS = 3.0
+
+
+def service_env(
+    layout: Layout,
+    spec: ServiceSpec,
+    platform_env: Mapping[str, str],
+    jwt_keys: JwtKeyFiles,
+) -> dict[str, str]:
+    """The settings contract every process of `spec` gets (platform.env plus its own)."""
+    env = {**os.environ, **platform_env}
+    env.update(
+        SERVICE_NAME=spec.name,
+        ENVIRONMENT="development",
+        JWKS_URL=f"http://127.0.0.1:{IDENTITY_PORT}/api/v1/auth/jwks",
+        JWT_ISSUER=JWT_ISSUER,
+        JWT_AUDIENCE=JWT_AUDIENCE,
+        LOG_LEVEL="INFO",
+        OTEL_SERVICE_NAME=spec.name,
+        OTEL_TRACES_EXPORTER="zipkin",
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT=zipkin.SPANS_ENDPOINT,
+        OTEL_PROPAGATORS="tracecontext,baggage,b3multi",
+        # Traces only: nothing locally receives OTLP metrics or logs.
+        OTEL_METRICS_EXPORTER="none",
+        OTEL_LOGS_EXPORTER="none",
+        VIRTUAL_ENV=str(layout.venv_bin.parent),
+        PATH=f"{layout.venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
+    )
+    if spec.port is not None:
+        env["PORT"] = str(spec.port)
+    if spec.database:
+        env["DATABASE_URL"] = platform_env[f"{spec.env_prefix}_DATABASE_URL"]
+    # Only the identity service may sign tokens; every other service verifies via the JWKS.
+    env.pop("JWT_PRIVATE_KEY_FILE", None)
+    env.pop("JWT_PUBLIC_KEY_FILES", None)
+    if spec.name == IDENTITY:
+        env["JWT_PRIVATE_KEY_FILE"] = str(jwt_keys.private_key)
+        env["JWT_PUBLIC_KEY_FILES"] = str(jwt_keys.public_key)
+    return env
+
+
+def migrate(spec: ServiceSpec, env: Mapping[str, str]) -> None:
+    if not spec.has_migrations:
+        return
+    if not spec.database:
+        raise PlatformError(f"{spec.name} has alembic.ini but no `database = true`")
+    step(f"migrating {spec.name} (alembic upgrade head)")
+    try:
+        run([_executable("alembic", env), "upgrade", "head"], cwd=spec.directory, env=env)
+    except PlatformError as error:
+        raise PlatformError(f"migrating {spec.name} failed: {error}") from error
+    done(f"{spec.name} migrated")
+
+
+def seed(spec: ServiceSpec, env: Mapping[str, str]) -> None:
+    if spec.seed is None:
+        return
+    step(f"seeding {spec.name}")
+    command = [_executable(spec.seed[0], env), *spec.seed[1:]]
+    try:
+        run(command, cwd=spec.directory, env=env)
+    except PlatformError as error:
+        raise PlatformError(f"seeding {spec.name} failed: {error}") from error
+
+
+def processes_to_start(layout: Layout, spec: ServiceSpec) -> list[str]:
+    return [
+        process
+        for process in spec.processes
+        if tracked_pid(layout, spec.process_id(process)) is None
+    ]
+
+
+def start_processes(
+    layout: Layout, spec: ServiceSpec, processes: list[str], env: Mapping[str, str]
+) -> None:
+    for process in processes:
+        command = spec.command(process)
+        step(f"starting {spec.process_id(process)}")
+        start_detached(
+            layout,
+            spec.process_id(process),
+            [_executable(command[0], env), *command[1:]],
+            cwd=spec.directory,
+            env=env,
+        )
+
+
+def stop_processes(layout: Layout, spec: ServiceSpec) -> None:
+    for process in spec.processes:
+        if stop_tracked(layout, spec.process_id(process)):
+            done(f"{spec.process_id(process)} stopped")
+
+
+def health_url(spec: ServiceSpec) -> str | None:
+    return None if spec.port is None else f"http://127.0.0.1:{spec.port}/health/ready"
+
+
+def docs_url(spec: ServiceSpec) -> str | None:
+    return None if spec.port is None else f"http://127.0.0.1:{spec.port}/docs"
+
+
+def readiness(layout: Layout, spec: ServiceSpec) -> list[Readiness]:
+    checks = []
+    for process in spec.processes:
+        process_id = spec.process_id(process)
+        url = health_url(spec) if process == "api" else None
+
+        def failed(process_id: str = process_id) -> str | None:
+            if tracked_pid(layout, process_id) is None:
+                tail = log_tail(layout, process_id, lines=25)
+                return f"the process exited; {layout.log_file(process_id)} ends with:\n{tail}"
+            return None
+
+        def ready(url: str | None = url, process_id: str = process_id) -> bool:
+            if url is None:
+                return _running_steadily(layout, process_id)
+            return http_ok(url)
+
+        checks.append(
+            Readiness(name=process_id, url=url or "worker process", ready=ready, failed=failed)
+        )
+    return checks
+
+
+def _running_steadily(layout: Layout, process_id: str) -> bool:
+    """A worker has no HTTP endpoint: call it ready once it has survived its start-up."""
+    if tracked_pid(layout, process_id) is None:
+        return False
+    started = layout.pid_file(process_id).stat().st_mtime
+    return time.time() - started >= WORKER_SETTLE_SECONDS
+
+
+def _executable(name: str, env: Mapping[str, str]) -> str:
+    """Resolves a command against the venv-first PATH the service runs with."""
+    resolved = shutil.which(name, path=env.get("PATH"))
+    if resolved is None:
+        raise PlatformError(f"command {name!r} not found in the venv or on PATH")
+    return resolved

@@ -1,0 +1,176 @@
+"""The nginx configuration rendered from the edge route table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dev.localplatform.edge_config import EdgePaths, render_nginx_conf
+from dev.localplatform.paths import DEFAULT_LAYOUT
+from dev.localplatform.routes import RouteTable, load_route_table, parse_route_table
+
+ROUTES = {
+    "services": {
+        "identity": {"port": 8001, "prefixes": ["/api/v1/auth"]},
+        "store": {"port": 8006, "prefixes": ["/api/v1/store"]},
+    },
+    "frontend": {"port": 3000, "prefixes": ["/"]},
+    "edge": {
+        "port": 8080,
+        "timeouts": {"connectSeconds": 2, "readSeconds": 4},
+        "rateLimit": {"requestsPerSecond": 50, "burst": 100},
+        "cors": {
+            "allowOrigins": ["http://localhost:3000"],
+            "allowHeaders": ["Authorization", "X-Correlation-ID"],
+            "exposeHeaders": ["ETag", "X-Correlation-ID"],
+        },
+    },
+}
+
+
+@pytest.fixture
+def table() -> RouteTable:
+    return parse_route_table(ROUTES)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> EdgePaths:
+    return EdgePaths(tmp_path, tmp_path / "access.log", tmp_path / "error.log")
+
+
+def render(table: RouteTable, paths: EdgePaths, *, include_frontend: bool = False) -> str:
+    return render_nginx_conf(table, paths, include_frontend=include_frontend)
+
+
+def block(conf: str, header: str) -> str:
+    """The text of the `header { ... }` block (its closing brace is alone on its line)."""
+    match = re.search(re.escape(header) + r" \{\n.*?\n *\}\n", conf, re.DOTALL)
+    assert match is not None, f"no block {header!r}"
+    return match.group(0)
+
+
+def test_proxies_each_prefix_and_everything_below_it_to_its_service(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+
+    assert "server 127.0.0.1:8001 max_fails=0;" in block(conf, "upstream route_identity")
+    assert "proxy_pass http://route_identity;" in block(conf, "location = /api/v1/auth")
+    assert "proxy_pass http://route_identity;" in block(conf, "location /api/v1/auth/")
+    assert "server 127.0.0.1:8006 max_fails=0;" in block(conf, "upstream route_store")
+
+
+def test_does_not_match_a_sibling_path_sharing_the_prefix(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+
+    assert "location /api/v1/auth {" not in conf
+
+
+def test_answers_unknown_paths_with_404_until_the_frontend_exists(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+
+    assert "return 404;" in block(conf, "location /api/")
+    assert "return 404;" in block(conf, "location /")
+    assert "route_frontend" not in conf
+
+
+def test_routes_the_root_to_the_frontend_once_it_exists(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths, include_frontend=True)
+
+    assert "proxy_pass http://route_frontend;" in block(conf, "location /")
+    assert "return 404;" in block(conf, "location /api/")
+
+
+def test_applies_the_timeouts_and_rate_limit_of_the_route_table(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+
+    assert "proxy_connect_timeout 2s;" in conf
+    assert "proxy_read_timeout 4s;" in conf
+    assert "zone=edge_per_client:10m rate=50r/s;" in conf
+    assert "limit_req zone=edge_per_client burst=100 nodelay;" in conf
+    assert "limit_req_status 429;" in conf
+
+
+def test_allows_only_the_configured_cors_origins(table: RouteTable, paths: EdgePaths) -> None:
+    origins = block(render(table, paths), "map $http_origin $cors_allow_origin")
+
+    assert '"http://localhost:3000" $http_origin;' in origins
+    assert 'default "";' in origins
+
+
+def test_keeps_the_runtime_files_under_its_own_prefix(table: RouteTable, paths: EdgePaths) -> None:
+    conf = render(table, paths)
+
+    assert f"pid {paths.prefix}/nginx.pid;" in conf
+    assert f"access_log {paths.access_log} edge_json;" in conf
+    assert f"client_body_temp_path {paths.prefix}/temp/client_body;" in conf
+    assert "daemon off;" in conf
+
+
+@pytest.mark.parametrize(
+    ("location", "status", "title"),
+    [
+        ("@not_found", 404, "Not Found"),
+        ("@too_many_requests", 429, "Too Many Requests"),
+        ("@service_unavailable", 503, "Service Unavailable"),
+    ],
+)
+def test_edge_errors_are_problem_documents(
+    table: RouteTable, paths: EdgePaths, location: str, status: int, title: str
+) -> None:
+    named = block(render(table, paths), f"location {location}")
+    body = re.search(rf"return {status} '(.*)';", named)
+
+    assert "default_type application/problem+json;" in named
+    assert body is not None
+    problem = json.loads(body.group(1).replace("$correlation_id", "abc"))
+    assert problem["status"] == status
+    assert problem["title"] == title
+    assert problem["correlationId"] == "abc"
+    assert problem["type"].startswith("https://catalog.example/problems/")
+    assert problem["detail"]
+
+
+def test_maps_upstream_failures_and_timeouts_to_503(table: RouteTable, paths: EdgePaths) -> None:
+    assert "error_page 502 503 504 = @service_unavailable;" in render(table, paths)
+
+
+def test_access_log_lines_are_json_with_the_correlation_id(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+    fragment = conf[conf.index("log_format edge_json") : conf.index("\n    access_log ")]
+    template = "".join(re.findall(r"'([^']*)'", fragment))
+    sample = re.sub(r"\$[a-z_0-9]+", "1", template)
+
+    assert set(json.loads(sample)) >= {
+        "time",
+        "method",
+        "uri",
+        "status",
+        "duration",
+        "upstream",
+        "correlation_id",
+    }
+
+
+def test_the_repository_route_table_renders(paths: EdgePaths) -> None:
+    table = load_route_table(DEFAULT_LAYOUT.routes_file)
+
+    conf = render(table, paths)
+
+    assert {route.name for route in table.services} <= set(
+        re.findall(r"upstream route_(\w+)", conf)
+    )
+    assert f"listen 127.0.0.1:{table.edge.port};" in conf

@@ -1,0 +1,112 @@
+"""`.local/platform.env`, generated secrets and the per-service environment."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from dev.localplatform.discovery import ServiceSpec
+from dev.localplatform.envfile import read_env_file, write_env_file
+from dev.localplatform.paths import Layout
+from dev.localplatform.platform_env import build_platform_env, database_accounts
+from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
+from dev.localplatform.services import service_env
+
+
+def spec(name: str, tmp_path: Path, *, database: bool = True) -> ServiceSpec:
+    return ServiceSpec(
+        name=name,
+        directory=tmp_path / name,
+        port=8001,
+        database=database,
+        processes={"api": ["uvicorn", "--port", "{port}"]},
+    )
+
+
+def test_has_the_contract_keys_and_a_database_url_per_database_service(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    specs = [spec("identity", tmp_path), spec("store", tmp_path, database=False)]
+
+    values = build_platform_env("admin-pw", specs, database_accounts(layout, specs))
+
+    assert list(values) == [
+        "CATALOG_ENVIRONMENT",
+        "POSTGRES_ADMIN_URL",
+        "RABBITMQ_URL",
+        "RABBITMQ_MANAGEMENT_URL",
+        "ZIPKIN_URL",
+        "EDGE_URL",
+        "IDENTITY_DATABASE_URL",
+    ]
+    assert values["POSTGRES_ADMIN_URL"] == (
+        "postgresql://catalog_admin:admin-pw@127.0.0.1:5432/postgres"
+    )
+    password = (layout.secrets / "postgres-identity-password").read_text().strip()
+    assert values["IDENTITY_DATABASE_URL"] == (
+        f"postgresql+asyncpg://identity:{password}@127.0.0.1:5432/identity"
+    )
+
+
+def test_passwords_are_generated_once_and_private(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+
+    first = ensure_password(layout, "postgres-identity-password")
+    second = ensure_password(layout, "postgres-identity-password")
+
+    assert first == second
+    assert len(first) >= 24
+    mode = stat.S_IMODE((layout.secrets / "postgres-identity-password").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_jwt_keys_are_generated_once_with_a_private_private_key(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+
+    keys = ensure_jwt_keys(layout)
+    first_private = keys.private_key.read_bytes()
+    ensure_jwt_keys(layout)
+
+    assert keys.private_key.read_bytes() == first_private
+    assert b"BEGIN PRIVATE KEY" in first_private
+    assert b"BEGIN PUBLIC KEY" in keys.public_key.read_bytes()
+    assert stat.S_IMODE(keys.private_key.stat().st_mode) == 0o600
+
+
+def test_env_file_round_trips_and_reports_changes(tmp_path: Path) -> None:
+    path = tmp_path / "platform.env"
+
+    assert write_env_file(path, {"A": "1", "B": "x=y"}) is True
+    assert write_env_file(path, {"A": "1", "B": "x=y"}) is False
+    assert read_env_file(path) == {"A": "1", "B": "x=y"}
+
+
+def test_service_processes_get_the_settings_contract(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    identity = spec("identity", tmp_path)
+    platform_env = {"RABBITMQ_URL": "amqp://x", "IDENTITY_DATABASE_URL": "postgresql+asyncpg://db"}
+    keys = ensure_jwt_keys(layout)
+
+    env = service_env(layout, identity, platform_env, keys)
+
+    assert env["SERVICE_NAME"] == "identity"
+    assert env["PORT"] == "8001"
+    assert env["DATABASE_URL"] == "postgresql+asyncpg://db"
+    assert env["RABBITMQ_URL"] == "amqp://x"
+    assert env["ENVIRONMENT"] == "development"
+    assert env["JWKS_URL"] == "http://127.0.0.1:8001/api/v1/auth/jwks"
+    assert (env["JWT_ISSUER"], env["JWT_AUDIENCE"]) == ("catalog-identity", "catalog-api")
+    assert env["JWT_PRIVATE_KEY_FILE"] == str(keys.private_key)
+    assert env["OTEL_SERVICE_NAME"] == "identity"
+    assert env["OTEL_TRACES_EXPORTER"] == "zipkin"
+    assert env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] == "http://127.0.0.1:9411/api/v2/spans"
+    assert env["OTEL_PROPAGATORS"] == "tracecontext,baggage,b3multi"
+    assert env["PATH"].startswith(str(layout.venv_bin))
+
+
+def test_only_identity_gets_the_signing_key(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    pricing = spec("pricing", tmp_path)
+
+    env = service_env(layout, pricing, {"PRICING_DATABASE_URL": "u"}, ensure_jwt_keys(layout))
+
+    assert "JWT_PRIVATE_KEY_FILE" not in env
