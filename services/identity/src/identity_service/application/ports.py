@@ -1,0 +1,51 @@
+"""What the use cases need from the outside world."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from identity_service.domain.model import User
+from identity_service.domain.throttle import FailedLogins
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password: str, password_hash: str) -> bool: ...
+
+    def burn_time(self, password: str) -> None:
+        """Spend the time of one verification, so unknown users answer like known ones."""
+        ...
+
+
+class TokenSigner(Protocol):
+    def sign(self, claims: dict[str, Any]) -> str: ...
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+
+    async def get_by_username(self, username: str) -> User | None: ...
+
+    async def add(self, user: User) -> None: ...
+
+    async def list(self, *, limit: int, offset: int) -> tuple[list[User], int]: ...
+
+
+class FailedLoginRepository(Protocol):
+    async def get(self, username: str) -> FailedLogins: ...
+
+    async def save(self, failures: FailedLogins) -> None: ...
+
+    async def clear(self, username: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    failed_logins: FailedLoginRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,128 @@
+"""The identity service's use cases: log in, read the current user, manage users."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from catalog_chassis.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from identity_service.application.ports import PasswordHasher, TokenSigner, UnitOfWork
+from identity_service.domain.model import (
+    Role,
+    User,
+    check_password_policy,
+    check_username,
+    normalize_username,
+)
+from identity_service.domain.throttle import ThrottlePolicy
+from identity_service.domain.tokens import TokenPolicy, access_token_claims
+
+logger = logging.getLogger(__name__)
+
+INVALID_CREDENTIALS = "The username or password is incorrect."
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+
+
+class LoginThrottled(TooManyRequests):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "Too many failed logins for this username; try again later.",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
+
+
+@dataclass
+class IdentityService:
+    """One object per process, built in bootstrap; each call opens its own unit of work."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    hasher: PasswordHasher
+    signer: TokenSigner
+    token_policy: TokenPolicy
+    throttle_policy: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    async def log_in(self, raw_username: str, password: str) -> IssuedToken:
+        username = normalize_username(raw_username)
+        now = self.clock()
+        async with self.uow_factory() as uow:
+            failures = await uow.failed_logins.get(username)
+            retry_after = failures.retry_after_seconds(now, self.throttle_policy)
+            if retry_after is not None:
+                logger.warning("login throttled", extra={"username": username})
+                raise LoginThrottled(retry_after)
+
+            user = await uow.users.get_by_username(username)
+            if user is None:
+                self.hasher.burn_time(password)
+                verified = False
+            else:
+                verified = self.hasher.verify(password, user.password_hash) and user.can_log_in
+
+            if not verified or user is None:
+                failures.register_failure(now, self.throttle_policy)
+                await uow.failed_logins.save(failures)
+                await uow.commit()
+                logger.warning(
+                    "login failed",
+                    extra={"username": username, "failed_attempts": failures.count},
+                )
+                raise Unauthorized(INVALID_CREDENTIALS)
+
+            if failures.count:
+                await uow.failed_logins.clear(username)
+                await uow.commit()
+
+        claims = access_token_claims(user, now=now, policy=self.token_policy)
+        logger.info("login succeeded", extra={"username": username})
+        return IssuedToken(
+            access_token=self.signer.sign(claims),
+            expires_in=int(self.token_policy.lifetime.total_seconds()),
+        )
+
+    async def get_user(self, user_id: str) -> User:
+        async with self.uow_factory() as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            raise NotFound(f"No user with id {user_id}.")
+        return user
+
+    async def list_users(self, *, limit: int, offset: int) -> tuple[list[User], int]:
+        async with self.uow_factory() as uow:
+            return await uow.users.list(limit=limit, offset=offset)
+
+    async def create_user(self, raw_username: str, password: str, role: Role) -> User:
+        username = normalize_username(raw_username)
+        check_username(username)
+        check_password_policy(password, username=username)
+        return await self._add_user(username, password, role)
+
+    async def ensure_demo_user(self, username: str, password: str, role: Role) -> bool:
+        """Seed a demo account (the contract fixes admin/admin and user/user, which the
+        password policy would refuse). Returns True when the account was created."""
+        async with self.uow_factory() as uow:
+            if await uow.users.get_by_username(username) is not None:
+                return False
+        try:
+            await self._add_user(username, password, role)
+        except Conflict:
+            return False  # another seeder won the race: the account exists, which is the goal
+        return True
+
+    async def _add_user(self, username: str, password: str, role: Role) -> User:
+        user = User(username=username, password_hash=self.hasher.hash(password), role=role)
+        async with self.uow_factory() as uow:
+            if await uow.users.get_by_username(username) is not None:
+                raise Conflict(f"The username '{username}' is taken.")
+            await uow.users.add(user)
+            await uow.commit()
+        return user

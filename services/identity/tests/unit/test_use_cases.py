@@ -1,0 +1,83 @@
+import pytest
+
+from catalog_chassis.errors import (
+    Conflict,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
+from identity_service.domain.model import Role
+
+
+async def seed(service, username="alice", password="wonderland-42", role=Role.USER):
+    return await service.create_user(username, password, role)
+
+
+class TestLogIn:
+    async def test_issues_a_signed_token_for_the_right_password(self, service, signer):
+        user = await seed(service)
+        token = await service.log_in("Alice", "wonderland-42")
+        assert token.access_token == "token-1"
+        assert token.token_type == "Bearer" and token.expires_in == 3600
+        assert signer.signed[0]["sub"] == str(user.id)
+
+    async def test_refuses_a_wrong_password_and_an_unknown_user_alike(self, service, hasher):
+        await seed(service)
+        with pytest.raises(Unauthorized) as wrong_password:
+            await service.log_in("alice", "nope")
+        with pytest.raises(Unauthorized) as unknown_user:
+            await service.log_in("mallory", "nope")
+        assert wrong_password.value.detail == unknown_user.value.detail
+        assert hasher.burned == 1  # the unknown user still cost one verification
+
+    async def test_refuses_a_disabled_user(self, service, uow):
+        user = await seed(service)
+        user.disable()
+        with pytest.raises(Unauthorized):
+            await service.log_in("alice", "wonderland-42")
+
+    async def test_throttles_repeated_failures_for_one_username(self, service, clock):
+        await seed(service)
+        for _ in range(5):
+            with pytest.raises(Unauthorized):
+                await service.log_in("alice", "guess")
+        with pytest.raises(TooManyRequests) as throttled:
+            await service.log_in("alice", "wonderland-42")
+        assert throttled.value.retry_after == 900
+        clock.advance(minutes=15)
+        assert (await service.log_in("alice", "wonderland-42")).access_token
+
+    async def test_success_clears_earlier_failures(self, service, uow):
+        await seed(service)
+        with pytest.raises(Unauthorized):
+            await service.log_in("alice", "guess")
+        await service.log_in("alice", "wonderland-42")
+        assert "alice" not in uow.failed_logins.rows
+
+
+class TestUsers:
+    async def test_create_applies_the_password_policy(self, service):
+        with pytest.raises(ValidationFailed):
+            await service.create_user("carol", "short", Role.USER)
+
+    async def test_create_refuses_a_taken_username(self, service):
+        await seed(service)
+        with pytest.raises(Conflict):
+            await seed(service, username="ALICE")
+
+    async def test_demo_seeding_is_idempotent_and_bypasses_the_policy(self, service, uow):
+        assert await service.ensure_demo_user("admin", "admin", Role.ADMIN) is True
+        assert await service.ensure_demo_user("admin", "admin", Role.ADMIN) is False
+        assert len(uow.users.rows) == 1
+        assert (await service.log_in("admin", "admin")).access_token
+
+    async def test_get_unknown_user_is_not_found(self, service):
+        with pytest.raises(NotFound):
+            await service.get_user("7b0e5b8a-4f7e-4d64-8a57-0d5f7e0f0c11")
+
+    async def test_list_pages_through_users(self, service):
+        for name in ("anna", "bert", "cleo"):
+            await seed(service, username=name)
+        page, total = await service.list_users(limit=2, offset=1)
+        assert [u.username for u in page] == ["bert", "cleo"] and total == 3
