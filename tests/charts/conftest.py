@@ -1,0 +1,201 @@
+"""Render the Helm charts offline with the Helm SDK (helm-python-sdk) and parse the output.
+
+The umbrella declares upstream infrastructure charts that cannot be downloaded here. Helm's
+template engine skips a declared-but-absent dependency, but `helm lint` reports it and
+`helm install`/`helm template` refuse to run (they check every declared dependency is in
+charts/). So the tests work on a copy of charts/ where the umbrella keeps only its file://
+dependencies (all infrastructure is disabled by default) and `helm dependency update` packages
+those, exactly as a release build would.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+CHARTS = REPO / "charts"
+SCHEMAS = Path(__file__).parent / "schemas"
+
+RELEASE = "catalog"
+NAMESPACE = "catalog"
+# Every chart the tests render; the library chart is rendered through them.
+APPLICATION_CHARTS = ("identity", "catalog", "rabbitmq-cluster", "mongodb-replicaset")
+
+Manifest = dict[str, Any]
+Render = Callable[..., list[Manifest]]
+
+
+def is_vendored(dependency: dict[str, Any]) -> bool:
+    return str(dependency["repository"]).startswith("file://")
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text())
+
+
+def keep_only_vendored_dependencies(chart_yaml: Path) -> None:
+    chart = load_yaml(chart_yaml)
+    chart["dependencies"] = [d for d in chart.get("dependencies", []) if is_vendored(d)]
+    chart_yaml.write_text(yaml.safe_dump(chart, sort_keys=False))
+
+
+@pytest.fixture(scope="session")
+def built_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of charts/ with every chart's dependencies packaged into its charts/ dir."""
+    workdir = tmp_path_factory.mktemp("charts")
+    shutil.copytree(
+        CHARTS, workdir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("charts", "Chart.lock")
+    )
+    keep_only_vendored_dependencies(workdir / "catalog" / "Chart.yaml")
+    # Leaves first: the umbrella packages identity together with its library.
+    for chart in ("identity", "catalog"):
+        helm.dependency_update(workdir / chart)
+    return workdir
+
+
+@pytest.fixture
+def loaded_charts(built_charts: Path) -> Iterator[dict[str, helm.Chart]]:
+    """Freshly loaded charts. Not shared between renders: rendering prunes the disabled
+    dependencies from the loaded chart, so a chart object is only good for one render."""
+    charts = {name: helm.Chart.load(built_charts / name) for name in APPLICATION_CHARTS}
+    yield charts
+    for chart in charts.values():
+        chart.close()
+
+
+def parse_manifests(rendered: dict[str, str]) -> list[Manifest]:
+    manifests: list[Manifest] = []
+    for path, text in sorted(rendered.items()):
+        if path.endswith("NOTES.txt"):
+            continue
+        for document in yaml.safe_load_all(text):
+            if document:
+                document.setdefault("metadata", {}).setdefault("annotations", {})
+                manifests.append({**document, "_source": path})
+    return manifests
+
+
+@pytest.fixture(scope="session")
+def render(built_charts: Path) -> Render:
+    """render(chart, values=None) -> manifests, each with its template path in `_source`."""
+
+    upstream_flags = {
+        str(d.get("alias") or d["name"])
+        for d in load_yaml(CHARTS / "catalog" / "Chart.yaml")["dependencies"]
+        if not is_vendored(d)
+    }
+
+    def _render(chart: str, values: dict[str, Any] | None = None) -> list[Manifest]:
+        if chart == "catalog":
+            # Helm's engine silently skips an absent dependency: refuse instead of passing.
+            enabled = {f for f in upstream_flags if (values or {}).get(f, {}).get("enabled")}
+            assert not enabled, f"upstream charts {enabled} cannot be rendered offline"
+        # A fresh load per render: rendering prunes disabled dependencies from the chart.
+        with helm.Chart.load(built_charts / chart) as loaded:
+            rendered = loaded.render(
+                values=values, name=RELEASE, namespace=NAMESPACE, is_install=True
+            )
+        return parse_manifests(rendered)
+
+    return _render
+
+
+def ci_values_files() -> list[Path]:
+    return sorted(
+        path for chart in APPLICATION_CHARTS for path in (CHARTS / chart / "ci").glob("*.yaml")
+    )
+
+
+def chart_of(values_file: Path) -> str:
+    return values_file.parent.parent.name
+
+
+def case_id(values_file: Path) -> str:
+    return f"{chart_of(values_file)}:{values_file.stem}"
+
+
+# Every chart with its defaults and with each of its ci/ values files.
+RENDER_CASES = [pytest.param((chart, None), id=f"{chart}:defaults") for chart in APPLICATION_CHARTS]
+RENDER_CASES += [
+    pytest.param((chart_of(path), path), id=case_id(path)) for path in ci_values_files()
+]
+
+
+@pytest.fixture(params=RENDER_CASES)
+def rendered_case(request: pytest.FixtureRequest, render: Render) -> list[Manifest]:
+    chart, values_file = request.param
+    values = load_yaml(values_file) if values_file else None
+    return render(chart, values)
+
+
+class Manifests:
+    """Queries over rendered manifests, shared by the test modules (as the `k8s` fixture)."""
+
+    @staticmethod
+    def without_source(manifest: Manifest) -> Manifest:
+        """The manifest as Kubernetes would receive it."""
+        document = {key: value for key, value in manifest.items() if key != "_source"}
+        if not document["metadata"]["annotations"]:
+            document["metadata"] = {
+                key: value for key, value in document["metadata"].items() if key != "annotations"
+            }
+        return document
+
+    @staticmethod
+    def pod_specs(manifests: list[Manifest]) -> Iterator[tuple[Manifest, dict[str, Any]]]:
+        """Every pod spec the manifests would run (Deployments, Jobs, bare Pods)."""
+        for manifest in manifests:
+            if manifest["kind"] in ("Deployment", "Job"):
+                yield manifest, manifest["spec"]["template"]["spec"]
+            elif manifest["kind"] == "Pod":
+                yield manifest, manifest["spec"]
+
+    @staticmethod
+    def containers_of(pod_spec: dict[str, Any]) -> list[dict[str, Any]]:
+        return [*pod_spec.get("initContainers", []), *pod_spec["containers"]]
+
+    @staticmethod
+    def by_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
+        return [manifest for manifest in manifests if manifest["kind"] == kind]
+
+    @staticmethod
+    def named(manifests: list[Manifest], kind: str, name: str) -> Manifest:
+        matches = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
+        assert len(matches) == 1, f"expected one {kind} {name}, found {len(matches)}"
+        return matches[0]
+
+    @staticmethod
+    def crd_schemas() -> dict[tuple[str, str], dict[str, Any]]:
+        """JSON schemas of the custom resources the charts render, by (apiVersion, kind)."""
+        schemas: dict[tuple[str, str], dict[str, Any]] = {}
+        for path in SCHEMAS.glob("*.json"):
+            schema = json.loads(path.read_text())
+            properties = schema["properties"]
+            schemas[(properties["apiVersion"]["const"], properties["kind"]["const"])] = schema
+        return schemas
+
+
+@pytest.fixture(scope="session")
+def k8s() -> Manifests:
+    return Manifests()
+
+
+@pytest.fixture(scope="session")
+def charts_dir() -> Path:
+    """The charts/ directory of the repository (read only)."""
+    return CHARTS
+
+
+@pytest.fixture(scope="session")
+def route_table() -> dict[str, Any]:
+    """The edge route table shared with the local nginx edge."""
+    table: dict[str, Any] = load_yaml(CHARTS / "catalog" / "files" / "routes.yaml")
+    return table
