@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from catalog_chassis.testing import (
     delete_queues,
     eventually,
     publish_event,
+    rabbitmq_app_stopped,
     running_in_background,
 )
 
@@ -198,3 +200,35 @@ async def test_the_consumer_runs_in_memory_under_testrabbitbroker(
             await test_broker.publish(body, exchange=EVENTS_EXCHANGE, routing_key="widget.created")
 
     assert handled == ["w-memory"]
+
+
+@pytest.mark.usefixtures("counters")
+async def test_a_consumer_started_while_the_broker_is_down_waits_and_then_consumes(
+    rabbitmq_url: str, sessions: async_sessionmaker[AsyncSession], consumer: ConsumerQueue
+) -> None:
+    """A consumer process must wait for RabbitMQ, not crash, when it starts first."""
+    broker = make_broker(rabbitmq_url)
+
+    @event_subscriber(broker, consumer, sessions=sessions)
+    async def count_widgets(event: CloudEvent, session: AsyncSession) -> None:
+        await session.execute(
+            text("INSERT INTO counters (name, value) VALUES (:name, 1)"), {"name": event.subject}
+        )
+
+    async with running_in_background(
+        lambda stop: serve_consumers(broker, [consumer], stop)
+    ) as task:
+        with rabbitmq_app_stopped():
+            await asyncio.sleep(2)
+            assert not task.done(), "the consumer gave up while the broker was down"
+
+        async def started() -> bool:
+            return broker.running
+
+        await eventually(started, within=30)
+        await publish_event(rabbitmq_url, "widget.created", widget_event("late").to_json_bytes())
+
+        async def counted() -> bool:
+            return await counter(sessions, "late") == 1
+
+        await eventually(counted)

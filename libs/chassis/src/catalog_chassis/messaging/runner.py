@@ -8,8 +8,10 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 
+from aiormq.exceptions import AMQPConnectionError
 from faststream.rabbit import RabbitBroker
 
+from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.topology import ConsumerQueue, declare_consumer_topology
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,8 @@ async def serve_consumers(
     broker: RabbitBroker, consumers: Sequence[ConsumerQueue], stop: asyncio.Event
 ) -> None:
     """Declare the consumers' topology, consume until ``stop`` is set, then drain."""
-    await broker.connect()
+    if not await connect_when_available(broker, stop):
+        return
     for consumer in consumers:
         await declare_consumer_topology(broker, consumer)
     await broker.start()
@@ -51,6 +54,30 @@ async def serve_consumers(
     finally:
         # broker.stop waits (graceful_timeout) for in-flight handlers before closing.
         await broker.stop()
+
+
+CONNECT_BACKOFF = Backoff(initial=0.5, factor=2.0, maximum=15.0, jitter=0.2)
+
+
+async def connect_when_available(
+    broker: RabbitBroker, stop: asyncio.Event, backoff: Backoff = CONNECT_BACKOFF
+) -> bool:
+    """Connect, retrying with backoff while the broker is unreachable (a consumer started
+    before RabbitMQ, or during an outage, waits instead of crashing). False if stopped first."""
+    attempt = 0
+    while not stop.is_set():
+        attempt += 1
+        try:
+            await broker.connect()
+            return True
+        except (OSError, AMQPConnectionError) as error:
+            delay = backoff.delay(attempt)
+            logger.warning(
+                "RabbitMQ unreachable (attempt %d), retrying in %.1fs: %r", attempt, delay, error
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+    return False
 
 
 async def run_consumers(broker: RabbitBroker, consumers: Sequence[ConsumerQueue]) -> None:
