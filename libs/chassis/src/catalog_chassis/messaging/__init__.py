@@ -15,7 +15,12 @@ from catalog_chassis.messaging.consumer import (
     event_subscriber,
     parse_cloud_event,
 )
-from catalog_chassis.messaging.runner import run_consumers, run_until_stopped, serve_consumers
+from catalog_chassis.messaging.runner import (
+    run_consumer_process,
+    run_consumers,
+    run_until_stopped,
+    serve_consumers,
+)
 from catalog_chassis.messaging.topology import (
     DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_EXCHANGE_NAME,
@@ -47,6 +52,7 @@ __all__ = [
     "event_subscriber",
     "make_broker",
     "parse_cloud_event",
+    "run_consumer_process",
     "run_consumers",
     "run_until_stopped",
     "serve_consumers",

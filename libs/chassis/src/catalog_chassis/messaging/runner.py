@@ -10,9 +10,15 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 from aiormq.exceptions import AMQPConnectionError
 from faststream.rabbit import RabbitBroker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog_chassis.db import create_engine, create_session_factory
+from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging.backoff import Backoff
+from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.messaging.topology import ConsumerQueue, declare_consumer_topology
+from catalog_chassis.settings import ServiceSettings
+from catalog_chassis.tracing import configure_tracing
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +93,29 @@ async def run_consumers(broker: RabbitBroker, consumers: Sequence[ConsumerQueue]
         await serve_consumers(broker, consumers, stop)
 
     await run_until_stopped(main)
+
+
+Subscribe = Callable[[RabbitBroker, async_sessionmaker[AsyncSession]], Sequence[ConsumerQueue]]
+
+
+async def run_consumer_process(settings: ServiceSettings, subscribe: Subscribe) -> None:
+    """The whole body of a service's consumer process (``entrypoints/consumers.py``).
+
+    Sets up JSON logging, tracing, the database engine and the broker; ``subscribe``
+    registers the service's handlers on the broker and returns the queues to serve.
+    Consumes until SIGTERM, then drains and closes everything.
+    """
+    if settings.database_url is None:
+        raise RuntimeError(f"{settings.service_name}: DATABASE_URL is required by the consumers")
+    configure_logging(settings.service_name, settings.log_level)
+    engine = create_engine(
+        settings.database_url.get_secret_value(),
+        application_name=f"{settings.service_name}-consumers",
+    )
+    configure_tracing(settings.service_name, engine=engine)
+    broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
+    queues = subscribe(broker, create_session_factory(engine))
+    try:
+        await run_consumers(broker, queues)
+    finally:
+        await engine.dispose()
