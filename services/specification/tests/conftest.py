@@ -1,0 +1,165 @@
+"""The specification app in-process against a migrated throwaway Postgres database, and a
+real characteristic service (its own app and database) listening on a free local port, so
+that characteristic lookups travel over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import text
+
+from catalog_chassis.db import create_engine
+from catalog_chassis.http_client import circuit_breaker_for
+from catalog_chassis.testing import TestTokens, migrated_database, rabbitmq_url  # noqa: F401
+from characteristic_service.config import CharacteristicSettings
+from characteristic_service.entrypoints.api import create_app as create_characteristic_app
+from specification_service.bootstrap import CHARACTERISTIC_SERVICE
+from specification_service.config import SpecificationSettings
+from specification_service.entrypoints.api import create_app
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+CHARACTERISTIC_SERVICE_DIR = SERVICE_DIR.parent / "characteristic"
+CHARACTERISTICS = "/api/v1/characteristics"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TestTokens:
+    return TestTokens()
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    async with migrated_database(SERVICE_DIR, prefix="specification_test") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+async def characteristic_url(tokens) -> AsyncIterator[str]:
+    """The characteristic service, served by uvicorn in this event loop, trusting the
+    same test tokens as the specification app."""
+    async with migrated_database(CHARACTERISTIC_SERVICE_DIR, prefix="characteristic_test") as url:
+        application = create_characteristic_app(
+            CharacteristicSettings(database_url=url, environment="development"),
+            token_verifier=tokens.verifier,
+        )
+        port = free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(application, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+        )
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            if serving.done():
+                serving.result()  # re-raises why it could not start
+            await asyncio.sleep(0.02)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            await asyncio.wait_for(serving, 30)
+
+
+def specification_app(database_url: str, characteristic_url: str, tokens: TestTokens):
+    settings = SpecificationSettings(
+        database_url=database_url,
+        environment="development",
+        characteristic_url=characteristic_url,
+    )
+    return create_app(settings, token_verifier=tokens.verifier)
+
+
+@pytest.fixture(scope="session")
+async def app(database_url, characteristic_url, tokens):
+    application = specification_app(database_url, characteristic_url, tokens)
+    yield application
+    await application.state.container.aclose()
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://specification") as c:
+        yield c
+
+
+@pytest.fixture
+def characteristic_breaker():
+    """The process-wide breaker towards the characteristic service, closed before and after
+    a test that trips it, so other tests find the service reachable again."""
+    breaker = circuit_breaker_for(CHARACTERISTIC_SERVICE)
+    breaker.close()
+    yield breaker
+    breaker.close()
+
+
+@pytest.fixture
+async def client_without_characteristics(
+    database_url, tokens, characteristic_breaker
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The specification app (same database) with the characteristic service down: its
+    URL points at a port nobody listens on."""
+    application = specification_app(database_url, f"http://127.0.0.1:{free_port()}", tokens)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://specification") as c:
+        yield c
+    await application.state.container.aclose()
+
+
+@pytest.fixture
+async def sql(database_url) -> AsyncIterator[Callable[..., Awaitable[list[dict[str, Any]]]]]:
+    """Run a statement against the specification database; returns the rows as dicts."""
+    engine = create_engine(database_url)
+
+    async def run(statement: str, **parameters: Any) -> list[dict[str, Any]]:
+        async with engine.begin() as connection:
+            result = await connection.execute(text(statement), parameters)
+            return [dict(row._mapping) for row in result] if result.returns_rows else []
+
+    yield run
+    await engine.dispose()
+
+
+@pytest.fixture
+def admin(tokens) -> dict[str, str]:
+    return tokens.headers("ADMIN")
+
+
+@pytest.fixture
+def user(tokens) -> dict[str, str]:
+    return tokens.headers("USER")
+
+
+@pytest.fixture
+async def new_characteristic(
+    characteristic_url, admin
+) -> AsyncIterator[Callable[..., Awaitable[dict[str, Any]]]]:
+    """Create a characteristic in the real characteristic service; returns its body."""
+    async with httpx.AsyncClient(base_url=characteristic_url, headers=admin) as characteristics:
+
+        async def create(value: str = "100", unit: str = "Mbps") -> dict[str, Any]:
+            response = await characteristics.post(
+                CHARACTERISTICS,
+                json={
+                    "name": f"Speed {uuid.uuid4().hex[:10]}",
+                    "value": value,
+                    "unitOfMeasure": unit,
+                },
+            )
+            assert response.status_code == 201, response.text
+            body: dict[str, Any] = response.json()
+            return body
+
+        yield create

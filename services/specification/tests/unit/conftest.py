@@ -1,0 +1,188 @@
+"""In-memory adapters so the use cases run in microseconds."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from catalog_chassis.errors import PreconditionFailed, ServiceUnavailable
+from catalog_chassis.naming import name_key
+from specification_service.application.ports import OfferingReference, SpecificationQuery
+from specification_service.application.references import CharacteristicReferences
+from specification_service.application.use_cases import SpecificationService
+from specification_service.domain.characteristics import KnownCharacteristic
+from specification_service.domain.model import Specification
+
+
+def known_characteristic(version: int = 1, **overrides) -> KnownCharacteristic:
+    values = {
+        "id": uuid.uuid4(),
+        "name": "Download speed",
+        "value": "100",
+        "unit_of_measure": "Mbps",
+        "version": version,
+        "updated_at": datetime.now(UTC),
+    }
+    return KnownCharacteristic(**{**values, **overrides})
+
+
+class FakeSpecifications:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self.rows: dict[uuid.UUID, Specification] = {}
+
+    async def get(self, specification_id):
+        found = self.rows.get(specification_id)
+        return self._uow.track(copy.deepcopy(found)) if found else None
+
+    async def name_taken(self, name, *, excluding=None):
+        return any(
+            name_key(s.name) == name_key(name) and s.id != excluding for s in self.rows.values()
+        )
+
+    async def add(self, specification):
+        self._uow.track(specification)
+        self._uow.staged.append(("put", specification))
+
+    async def save(self, specification, *, expected_version):
+        if self.rows[specification.id].version != expected_version:
+            raise PreconditionFailed("stale")
+        self._uow.staged.append(("put", specification))
+
+    async def remove(self, specification, *, expected_version):
+        if self.rows[specification.id].version != expected_version:
+            raise PreconditionFailed("stale")
+        self._uow.staged.append(("delete", specification))
+
+    async def list(self, query: SpecificationQuery):
+        items = [
+            s
+            for s in self.rows.values()
+            if (query.name_contains is None or query.name_contains.lower() in s.name.lower())
+            and (query.characteristic_id is None or query.characteristic_id in s.characteristic_ids)
+        ]
+        items.sort(key=lambda s: s.name.lower(), reverse=query.descending)
+        return items[query.offset : query.offset + query.limit], len(items)
+
+
+class FakeCharacteristicCache:
+    """Applies writes at once: the real adapter's store and forget are single statements."""
+
+    def __init__(self) -> None:
+        self.cached: dict[uuid.UUID, KnownCharacteristic] = {}
+        self.tombstones: dict[uuid.UUID, int] = {}
+
+    async def known(self, ids):
+        return {i for i in ids if i in self.cached}
+
+    async def removed(self, ids):
+        return {i for i in ids if i in self.tombstones}
+
+    async def store(self, characteristic):
+        if characteristic.id in self.tombstones:
+            return False
+        if not characteristic.supersedes(self.cached.get(characteristic.id)):
+            return False
+        self.cached[characteristic.id] = characteristic
+        return True
+
+    async def forget(self, characteristic_id, *, version):
+        self.tombstones[characteristic_id] = max(version, self.tombstones.get(characteristic_id, 0))
+        self.cached.pop(characteristic_id, None)
+
+
+class FakeOfferingUsages:
+    def __init__(self) -> None:
+        self.using: dict[uuid.UUID, list[OfferingReference]] = {}
+
+    async def offerings_using(self, specification_id):
+        return list(self.using.get(specification_id, []))
+
+
+class FakeUnitOfWork:
+    """Applies staged specification writes and keeps the published events only on commit."""
+
+    def __init__(self) -> None:
+        self.specifications = FakeSpecifications(self)
+        self.characteristic_cache = FakeCharacteristicCache()
+        self.offering_usages = FakeOfferingUsages()
+        self.staged: list[tuple[str, Specification]] = []
+        self.tracked: list[Specification] = []
+        self.events: list = []
+        self.commits = 0
+
+    def track(self, aggregate):
+        self.tracked.append(aggregate)
+        return aggregate
+
+    async def __aenter__(self):
+        self.staged, self.tracked = [], []
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.staged = []
+
+    async def commit(self):
+        for action, specification in self.staged:
+            if action == "put":
+                self.specifications.rows[specification.id] = copy.deepcopy(specification)
+            else:
+                self.specifications.rows.pop(specification.id)
+        for aggregate in self.tracked:
+            self.events.extend(aggregate.collect_events())
+        self.staged = []
+        self.commits += 1
+
+
+class FakeDirectory:
+    """The characteristic service: knows ``existing``; ``down`` makes every lookup fail."""
+
+    def __init__(self) -> None:
+        self.existing: dict[uuid.UUID, KnownCharacteristic] = {}
+        self.down = False
+        self.lookups: list[tuple[uuid.UUID, str | None]] = []
+
+    async def find(self, characteristic_id, *, credentials):
+        self.lookups.append((characteristic_id, credentials))
+        if self.down:
+            raise ServiceUnavailable("characteristic is unreachable")
+        return self.existing.get(characteristic_id)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def directory() -> FakeDirectory:
+    return FakeDirectory()
+
+
+@pytest.fixture
+def service(uow, directory) -> SpecificationService:
+    return SpecificationService(
+        uow_factory=lambda: uow,
+        references=CharacteristicReferences(uow_factory=lambda: uow, directory=directory),
+    )
+
+
+@pytest.fixture
+def cached(uow):
+    """Put characteristics into the cache: ``ids = await cached(3)``."""
+
+    async def put(count: int = 1) -> list[uuid.UUID]:
+        characteristics = [known_characteristic() for _ in range(count)]
+        for characteristic in characteristics:
+            await uow.characteristic_cache.store(characteristic)
+        return [c.id for c in characteristics]
+
+    return put
+
+
+@pytest.fixture
+def make_characteristic():
+    return known_characteristic
