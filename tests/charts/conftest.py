@@ -26,8 +26,8 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 RELEASE = "catalog"
 NAMESPACE = "catalog"
-# Every chart the tests render; the library chart is rendered through them.
-APPLICATION_CHARTS = ("identity", "catalog", "rabbitmq-cluster", "mongodb-replicaset")
+UMBRELLA = "catalog"
+LIBRARY = "catalog-lib"
 
 Manifest = dict[str, Any]
 Render = Callable[..., list[Manifest]]
@@ -39,6 +39,24 @@ def is_vendored(dependency: dict[str, Any]) -> bool:
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text())
+
+
+def chart_metadata(chart: str) -> dict[str, Any]:
+    metadata: dict[str, Any] = load_yaml(CHARTS / chart / "Chart.yaml")
+    return metadata
+
+
+# Every chart in charts/, so a new one is linted, rendered and checked without being listed.
+ALL_CHARTS = tuple(sorted(path.parent.name for path in CHARTS.glob("*/Chart.yaml")))
+# The charts the tests render; the library chart is rendered through them.
+APPLICATION_CHARTS = tuple(c for c in ALL_CHARTS if chart_metadata(c).get("type") != "library")
+# The service charts: thin charts on the library, one per service of services/.
+SERVICE_CHARTS = tuple(
+    chart
+    for chart in APPLICATION_CHARTS
+    if chart != UMBRELLA
+    and LIBRARY in {d["name"] for d in chart_metadata(chart).get("dependencies", [])}
+)
 
 
 def keep_only_vendored_dependencies(chart_yaml: Path) -> None:
@@ -55,8 +73,8 @@ def built_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
         CHARTS, workdir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("charts", "Chart.lock")
     )
     keep_only_vendored_dependencies(workdir / "catalog" / "Chart.yaml")
-    # Leaves first: the umbrella packages identity together with its library.
-    for chart in ("identity", "catalog"):
+    # Leaves first: the umbrella packages each service chart together with its library.
+    for chart in (*SERVICE_CHARTS, UMBRELLA):
         helm.dependency_update(workdir / chart)
     return workdir
 
@@ -89,12 +107,12 @@ def render(built_charts: Path) -> Render:
 
     upstream_flags = {
         str(d.get("alias") or d["name"])
-        for d in load_yaml(CHARTS / "catalog" / "Chart.yaml")["dependencies"]
+        for d in chart_metadata(UMBRELLA)["dependencies"]
         if not is_vendored(d)
     }
 
     def _render(chart: str, values: dict[str, Any] | None = None) -> list[Manifest]:
-        if chart == "catalog":
+        if chart == UMBRELLA:
             # Helm's engine silently skips an absent dependency: refuse instead of passing.
             enabled = {f for f in upstream_flags if (values or {}).get(f, {}).get("enabled")}
             assert not enabled, f"upstream charts {enabled} cannot be rendered offline"
@@ -108,10 +126,8 @@ def render(built_charts: Path) -> Render:
     return _render
 
 
-def ci_values_files() -> list[Path]:
-    return sorted(
-        path for chart in APPLICATION_CHARTS for path in (CHARTS / chart / "ci").glob("*.yaml")
-    )
+def ci_values_files(charts: tuple[str, ...]) -> list[Path]:
+    return sorted(path for chart in charts for path in (CHARTS / chart / "ci").glob("*.yaml"))
 
 
 def chart_of(values_file: Path) -> str:
@@ -122,18 +138,34 @@ def case_id(values_file: Path) -> str:
     return f"{chart_of(values_file)}:{values_file.stem}"
 
 
-# Every chart with its defaults and with each of its ci/ values files.
-RENDER_CASES = [pytest.param((chart, None), id=f"{chart}:defaults") for chart in APPLICATION_CHARTS]
-RENDER_CASES += [
-    pytest.param((chart_of(path), path), id=case_id(path)) for path in ci_values_files()
-]
+def chart_cases(charts: tuple[str, ...]) -> list[Any]:
+    """Every chart with its defaults and with each of its ci/ values files."""
+    cases = [pytest.param((chart, None), id=f"{chart}:defaults") for chart in charts]
+    cases += [
+        pytest.param((chart_of(path), path), id=case_id(path)) for path in ci_values_files(charts)
+    ]
+    return cases
 
 
-@pytest.fixture(params=RENDER_CASES)
+@pytest.fixture(params=chart_cases(APPLICATION_CHARTS))
 def rendered_case(request: pytest.FixtureRequest, render: Render) -> list[Manifest]:
     chart, values_file = request.param
     values = load_yaml(values_file) if values_file else None
     return render(chart, values)
+
+
+@pytest.fixture(params=chart_cases(ALL_CHARTS))
+def chart_case(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any] | None]:
+    """(chart, values) of every chart, the library included, for checks that need no render."""
+    chart, values_file = request.param
+    return chart, load_yaml(values_file) if values_file else None
+
+
+@pytest.fixture(params=SERVICE_CHARTS)
+def service_chart(request: pytest.FixtureRequest) -> str:
+    """The name of each service chart in turn."""
+    chart: str = request.param
+    return chart
 
 
 class Manifests:
@@ -161,6 +193,11 @@ class Manifests:
     @staticmethod
     def containers_of(pod_spec: dict[str, Any]) -> list[dict[str, Any]]:
         return [*pod_spec.get("initContainers", []), *pod_spec["containers"]]
+
+    @staticmethod
+    def env_of(container: dict[str, Any]) -> dict[str, Any]:
+        """A container's env entries by variable name."""
+        return {variable["name"]: variable for variable in container.get("env", [])}
 
     @staticmethod
     def by_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:

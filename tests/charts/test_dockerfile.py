@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,25 @@ def dockerfile(request: pytest.FixtureRequest) -> Path:
 
 
 def test_every_service_with_a_dockerfile_is_found() -> None:
-    assert REPO / "services" / "identity" / "Dockerfile" in SERVICE_DOCKERFILES
+    services = {dockerfile.parent.name for dockerfile in SERVICE_DOCKERFILES}
+
+    assert services >= {"identity", "characteristic", "specification", "pricing"}
+
+
+def test_the_image_serves_the_api_process_of_the_service(dockerfile: Path) -> None:
+    _, stages = parse_stages(dockerfile.read_text())
+    service = dockerfile.parent.name
+    environment = dict(
+        setting.split("=", 1)
+        for instruction in stages[-1].of("ENV")
+        for setting in shlex.split(instruction)
+    )
+    pyproject = tomllib.loads(dockerfile.with_name("pyproject.toml").read_text())
+    api = pyproject["tool"]["catalog"]["processes"]["api"]
+
+    app = environment["UVICORN_APP"].replace("${SERVICE}", service)
+    assert api[:3] == ["uvicorn", app, "--factory"]
+    assert environment["UVICORN_FACTORY"] == "true"
 
 
 def test_the_service_is_chosen_by_one_build_argument(dockerfile: Path) -> None:

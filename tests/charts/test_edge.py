@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 GATEWAY_API = "gateway.networking.k8s.io/v1"
 ENVOY_GATEWAY = "gateway.envoyproxy.io/v1alpha1"
@@ -20,38 +23,59 @@ def routed_prefixes(routes: list[Any]) -> dict[str, tuple[str, int]]:
     return table
 
 
-def enabled_services(render_values: dict[str, Any], route_table: dict[str, Any]) -> list[str]:
-    return [name for name in route_table["services"] if render_values.get(name, {}).get("enabled")]
+def installed_services(charts_dir: Path, route_table: dict[str, Any]) -> set[str]:
+    """The routed services the umbrella installs by default."""
+    values = yaml.safe_load((charts_dir / "catalog" / "values.yaml").read_text())
+    return {name for name in route_table["services"] if values.get(name, {}).get("enabled")}
 
 
-def test_every_route_of_an_enabled_service_reaches_its_service(
-    render: Any, k8s: Any, route_table: dict[str, Any]
+def test_the_umbrella_installs_every_service_with_a_chart(
+    charts_dir: Path, route_table: dict[str, Any]
+) -> None:
+    assert installed_services(charts_dir, route_table) == {
+        "identity",
+        "characteristic",
+        "specification",
+        "pricing",
+    }
+
+
+def test_every_route_of_an_installed_service_reaches_its_service(
+    render: Any, k8s: Any, route_table: dict[str, Any], charts_dir: Path
 ) -> None:
     manifests = render("catalog")
     services = {s["metadata"]["name"]: s for s in k8s.by_kind(manifests, "Service")}
     routed = routed_prefixes(k8s.by_kind(manifests, "HTTPRoute"))
 
-    expected = route_table["services"]["identity"]["prefixes"]
-    assert expected
-    for prefix in expected:
-        service_name, port = routed[prefix]
-        assert service_name in services
-        assert port in [p["port"] for p in services[service_name]["spec"]["ports"]]
+    for name in installed_services(charts_dir, route_table):
+        prefixes = route_table["services"][name]["prefixes"]
+        assert prefixes, name
+        for prefix in prefixes:
+            service_name, port = routed[prefix]
+            assert service_name == f"catalog-{name}"
+            assert port in [p["port"] for p in services[service_name]["spec"]["ports"]]
 
 
 def test_only_installed_services_are_routed(
-    render: Any, k8s: Any, route_table: dict[str, Any]
+    render: Any, k8s: Any, route_table: dict[str, Any], charts_dir: Path
 ) -> None:
     routed = routed_prefixes(k8s.by_kind(render("catalog"), "HTTPRoute"))
-    installed = {"identity"}
+    installed = installed_services(charts_dir, route_table)
 
     for name, route in route_table["services"].items():
         for prefix in route["prefixes"]:
             assert (prefix in routed) == (name in installed), prefix
 
-    without_identity = render("catalog", {"identity": {"enabled": False}})
-    assert k8s.by_kind(without_identity, "HTTPRoute") == []
-    assert k8s.by_kind(without_identity, "Deployment") == []
+    without_pricing = render("catalog", {"pricing": {"enabled": False}})
+    routed = routed_prefixes(k8s.by_kind(without_pricing, "HTTPRoute"))
+    assert not set(route_table["services"]["pricing"]["prefixes"]) & set(routed)
+    assert "catalog-pricing" not in [
+        d["metadata"]["name"] for d in k8s.by_kind(without_pricing, "Deployment")
+    ]
+
+    without_services = render("catalog", {name: {"enabled": False} for name in installed})
+    assert k8s.by_kind(without_services, "HTTPRoute") == []
+    assert k8s.by_kind(without_services, "Deployment") == []
 
 
 def test_routes_attach_to_the_release_gateway_with_the_table_timeouts(
@@ -122,7 +146,7 @@ def test_routes_can_join_an_existing_gateway_of_another_controller(render: Any, 
 
 
 def test_ingress_variant_replaces_the_gateway_api_objects(
-    render: Any, k8s: Any, route_table: dict[str, Any]
+    render: Any, k8s: Any, route_table: dict[str, Any], charts_dir: Path
 ) -> None:
     manifests = render(
         "catalog",
@@ -142,8 +166,9 @@ def test_ingress_variant_replaces_the_gateway_api_objects(
     assert ingress["apiVersion"] == "networking.k8s.io/v1"
     assert ingress["spec"]["ingressClassName"] == "traefik"
     assert rule["host"] == "catalog.example.com"
-    for prefix in route_table["services"]["identity"]["prefixes"]:
-        assert paths[prefix] == {"name": "catalog-identity", "port": {"number": 80}}
+    for name in installed_services(charts_dir, route_table):
+        for prefix in route_table["services"][name]["prefixes"]:
+            assert paths[prefix] == {"name": f"catalog-{name}", "port": {"number": 80}}
 
 
 def test_the_ui_is_routed_at_the_root_when_enabled(

@@ -60,12 +60,26 @@ def test_upstream_dependencies_are_disabled_by_default_and_come_from_their_proje
         assert values[flag_of(dependency)]["enabled"] is False, flag_of(dependency)
 
 
-def test_service_charts_use_the_library_from_this_repository(charts_dir: Path) -> None:
-    (library,) = chart_yaml(charts_dir, "identity")["dependencies"]
+def test_service_charts_use_the_library_from_this_repository(
+    charts_dir: Path, service_chart: str
+) -> None:
+    (library,) = chart_yaml(charts_dir, service_chart)["dependencies"]
 
     assert library["repository"] == "file://../catalog-lib"
     assert library["version"] == chart_yaml(charts_dir, "catalog-lib")["version"]
     assert chart_yaml(charts_dir, "catalog-lib")["type"] == "library"
+
+
+def test_the_umbrella_installs_every_service_chart_by_default(
+    charts_dir: Path, service_chart: str
+) -> None:
+    values = yaml.safe_load((charts_dir / "catalog" / "values.yaml").read_text())
+    dependencies = {d["name"]: d for d in chart_yaml(charts_dir, "catalog")["dependencies"]}
+
+    dependency = dependencies[service_chart]
+    assert dependency["repository"] == f"file://../{service_chart}"
+    assert dependency["version"] == chart_yaml(charts_dir, service_chart)["version"]
+    assert values[service_chart]["enabled"] is True
 
 
 def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> None:
@@ -74,6 +88,9 @@ def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> No
     assert {d["name"]: d["status"] for d in statuses} == {
         "catalog-lib": "ok",
         "identity": "ok",
+        "characteristic": "ok",
+        "specification": "ok",
+        "pricing": "ok",
         "rabbitmq-cluster": "ok",
         "mongodb-replicaset": "ok",
     }
@@ -105,10 +122,13 @@ def undocumented_keys(values_yaml: str) -> list[str]:
 
 
 def test_every_value_is_documented(charts_dir: Path) -> None:
-    for chart in ("identity", "catalog", "rabbitmq-cluster", "mongodb-replicaset"):
-        values_yaml = (charts_dir / chart / "values.yaml").read_text()
+    values_files = sorted(charts_dir.glob("*/values.yaml"))
 
-        assert undocumented_keys(values_yaml) == [], chart
+    assert {"catalog", "identity", "characteristic", "specification", "pricing"} <= {
+        values_file.parent.name for values_file in values_files
+    }
+    for values_file in values_files:
+        assert undocumented_keys(values_file.read_text()) == [], values_file.parent.name
 
 
 def test_an_undocumented_value_is_noticed() -> None:

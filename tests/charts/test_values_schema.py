@@ -7,7 +7,7 @@ from typing import Any
 import helm_python as helm
 import pytest
 
-INSECURE_IDENTITY_VALUES = {
+INSECURE_SERVICE_VALUES = {
     "writable root filesystem": {"securityContext": {"readOnlyRootFilesystem": False}},
     "privilege escalation": {"securityContext": {"allowPrivilegeEscalation": True}},
     "root user allowed": {"podSecurityContext": {"runAsNonRoot": False}},
@@ -15,14 +15,19 @@ INSECURE_IDENTITY_VALUES = {
     "unconfined seccomp": {"securityContext": {"seccompProfile": {"type": "Unconfined"}}},
 }
 
-MALFORMED_IDENTITY_VALUES = {
+MALFORMED_SERVICE_VALUES = {
     "misspelt top-level key": {"replicas": 3},
     # null removes the default limits in Helm's value merge
     "no resource limits": {"resources": {"limits": None}},
     "worker without resources": {"workers": {"consumer": {"enabled": True, "command": ["x"]}}},
     "unknown environment": {"environment": "staging"},
     "secret value instead of a secret name": {"database": {"url": "postgresql+asyncpg://u:p@h/d"}},
-    "seed flag as a string": {"seedDemoUsers": "yes"},
+}
+
+# What only one service's chart has.
+MALFORMED_OWN_VALUES = {
+    "identity": {"seed flag as a string": {"seedDemoUsers": "yes"}},
+    "specification": {"characteristic URL without a scheme": {"characteristic": {"url": "svc"}}},
 }
 
 MALFORMED_UMBRELLA_VALUES = {
@@ -30,26 +35,40 @@ MALFORMED_UMBRELLA_VALUES = {
     "misspelt top-level key": {"gloabl": {}},
     "existing gateway without a name": {"edge": {"gateway": {"create": False}}},
     "infrastructure flag as a string": {"zipkin": {"enabled": "true"}},
+    "service flag as a string": {"pricing": {"enabled": "true"}},
+    "unknown service URL": {"global": {"serviceUrls": {"characteristics": "http://x"}}},
 }
 
+SERVICE_REJECTED_VALUES = [
+    *(pytest.param(v, id=k) for k, v in INSECURE_SERVICE_VALUES.items()),
+    *(pytest.param(v, id=k) for k, v in MALFORMED_SERVICE_VALUES.items()),
+]
 
 REJECTED_VALUES = [
     *(
-        pytest.param("identity", v, id=f"identity: {k}")
-        for k, v in INSECURE_IDENTITY_VALUES.items()
-    ),
-    *(
-        pytest.param("identity", v, id=f"identity: {k}")
-        for k, v in MALFORMED_IDENTITY_VALUES.items()
+        pytest.param(chart, v, id=f"{chart}: {k}")
+        for chart, own in MALFORMED_OWN_VALUES.items()
+        for k, v in own.items()
     ),
     *(pytest.param("catalog", v, id=f"catalog: {k}") for k, v in MALFORMED_UMBRELLA_VALUES.items()),
-    # The umbrella hands each service block to that service's schema.
-    pytest.param(
-        "catalog",
-        {"identity": INSECURE_IDENTITY_VALUES["writable root filesystem"]},
-        id="catalog: insecure identity block",
-    ),
 ]
+
+
+@pytest.mark.parametrize("values", SERVICE_REJECTED_VALUES)
+def test_service_schema_rejects_values_that_break_a_rule(
+    loaded_charts: dict[str, helm.Chart], service_chart: str, values: dict[str, Any]
+) -> None:
+    with pytest.raises(helm.HelmValuesError):
+        loaded_charts[service_chart].render(values=values, name="catalog")
+
+
+def test_the_umbrella_hands_each_service_block_to_that_services_schema(
+    loaded_charts: dict[str, helm.Chart], service_chart: str
+) -> None:
+    insecure = INSECURE_SERVICE_VALUES["writable root filesystem"]
+
+    with pytest.raises(helm.HelmValuesError):
+        loaded_charts["catalog"].render(values={service_chart: insecure}, name="catalog")
 
 
 @pytest.mark.parametrize(("chart", "values"), REJECTED_VALUES)

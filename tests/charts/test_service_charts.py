@@ -1,0 +1,224 @@
+"""What every service chart renders: the library's workloads with the service's own processes.
+
+Each test runs once per service chart (the `service_chart` fixture), rendered standalone as
+release `catalog`, so the chart's fullname is `catalog-<service>`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+IDENTITY = "catalog-identity"
+
+
+def fullname(chart: str) -> str:
+    return f"catalog-{chart}"
+
+
+def api_pod(manifests: list[Any], k8s: Any, chart: str) -> dict[str, Any]:
+    deployment = k8s.named(manifests, "Deployment", fullname(chart))
+    pod: dict[str, Any] = deployment["spec"]["template"]["spec"]
+    return pod
+
+
+def config(manifests: list[Any], k8s: Any, chart: str) -> dict[str, str]:
+    data: dict[str, str] = k8s.named(manifests, "ConfigMap", fullname(chart))["data"]
+    return data
+
+
+def worker_processes(chart: str) -> dict[str, list[str]]:
+    """The service's processes other than the API, from its [tool.catalog.processes]."""
+    pyproject = tomllib.loads((SERVICES / chart / "pyproject.toml").read_text())
+    processes: dict[str, list[str]] = pyproject["tool"]["catalog"]["processes"]
+    return {name: command for name, command in processes.items() if name != "api"}
+
+
+def test_settings_contract_is_in_the_config_map(render: Any, k8s: Any, service_chart: str) -> None:
+    data = config(render(service_chart), k8s, service_chart)
+
+    assert data["SERVICE_NAME"] == service_chart
+    assert data["ENVIRONMENT"] == "production"
+    assert data["PORT"] == "8000"
+    assert data["JWKS_URL"] == f"http://{IDENTITY}/api/v1/auth/jwks"
+    assert data["JWT_ISSUER"] == "catalog-identity"
+    assert data["JWT_AUDIENCE"] == "catalog-api"
+    assert data["OTEL_SERVICE_NAME"] == service_chart
+
+
+def test_the_image_runs_the_services_api(render: Any, k8s: Any, service_chart: str) -> None:
+    (api,) = api_pod(render(service_chart), k8s, service_chart)["containers"]
+
+    assert api["image"] == f"catalog/{service_chart}:0.1.0"
+    # The image's CMD (uvicorn on the service's app factory) runs the API.
+    assert "command" not in api
+
+
+def test_database_and_broker_urls_come_from_existing_secrets(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(
+        service_chart,
+        {
+            "database": {"existingSecret": "service-db-app", "secretKey": "uri"},
+            "rabbitmq": {"enabled": True, "existingSecret": "broker-service"},
+        },
+    )
+
+    for deployment in k8s.by_kind(manifests, "Deployment"):
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        env = k8s.env_of(container)
+        assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": "service-db-app",
+            "key": "uri",
+        }
+        assert env["RABBITMQ_URL"]["valueFrom"]["secretKeyRef"]["name"] == "broker-service"
+
+
+def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    job = k8s.named(render(service_chart), "Job", f"{fullname(service_chart)}-migrate")
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+    assert container["command"] == ["alembic", "upgrade", "head"]
+    assert "secretKeyRef" in k8s.env_of(container)["DATABASE_URL"]["valueFrom"]
+    # A pre-install hook runs before the chart's ServiceAccount and ConfigMap exist.
+    assert "serviceAccountName" not in job["spec"]["template"]["spec"]
+    assert "envFrom" not in container
+
+
+def test_migrations_can_be_left_to_the_operator(render: Any, k8s: Any, service_chart: str) -> None:
+    manifests = render(service_chart, {"migrations": {"enabled": False}})
+
+    job_names = [job["metadata"]["name"] for job in k8s.by_kind(manifests, "Job")]
+
+    assert f"{fullname(service_chart)}-migrate" not in job_names
+
+
+def test_every_process_of_the_service_runs_as_a_worker_deployment(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(service_chart)
+    workers = {
+        deployment["metadata"]["name"]
+        for deployment in k8s.by_kind(manifests, "Deployment")
+        if deployment["metadata"]["name"] != fullname(service_chart)
+    }
+
+    # Exactly the service's processes: none missing, none the service does not have.
+    assert workers == {f"{fullname(service_chart)}-{p}" for p in worker_processes(service_chart)}
+    for process, command in worker_processes(service_chart).items():
+        worker = k8s.named(manifests, "Deployment", f"{fullname(service_chart)}-{process}")
+        (container,) = worker["spec"]["template"]["spec"]["containers"]
+        assert container["command"] == command, process
+        assert container["envFrom"] == [{"configMapRef": {"name": fullname(service_chart)}}]
+        assert worker["metadata"]["labels"]["app.kubernetes.io/component"] == process
+
+
+def test_workers_can_be_switched_off(render: Any, k8s: Any, service_chart: str) -> None:
+    workers = {name: {"enabled": False} for name in worker_processes(service_chart)}
+
+    manifests = render(service_chart, {"workers": workers})
+
+    names = [deployment["metadata"]["name"] for deployment in k8s.by_kind(manifests, "Deployment")]
+    assert names == [fullname(service_chart)]
+
+
+def test_the_service_selects_only_api_pods(render: Any, k8s: Any, service_chart: str) -> None:
+    service = k8s.named(render(service_chart), "Service", fullname(service_chart))
+
+    assert service["spec"]["selector"]["app.kubernetes.io/component"] == "api"
+
+
+def test_otel_sidecar_receives_otlp_on_localhost_and_exports_to_zipkin(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(
+        service_chart,
+        {"global": {"otel": {"zipkinEndpoint": "http://zipkin.tracing:9411/api/v2/spans"}}},
+    )
+    data = config(manifests, k8s, service_chart)
+    collector = k8s.named(manifests, "ConfigMap", f"{fullname(service_chart)}-otel-collector")
+    collector_config = collector["data"]["config.yaml"]
+
+    assert data["OTEL_TRACES_EXPORTER"] == "otlp"
+    assert data["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://localhost:4318"
+    assert "endpoint: 127.0.0.1:4318" in collector_config
+    assert 'endpoint: "http://zipkin.tracing:9411/api/v2/spans"' in collector_config
+    for deployment in k8s.by_kind(manifests, "Deployment"):
+        (sidecar,) = deployment["spec"]["template"]["spec"]["initContainers"]
+        assert sidecar["name"] == "otel-collector"
+        assert sidecar["image"].startswith("otel/opentelemetry-collector-contrib:")
+        assert sidecar["restartPolicy"] == "Always"
+
+
+def test_without_the_sidecar_the_app_exports_to_zipkin_itself(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(service_chart, {"otelCollector": {"enabled": False}})
+    data = config(manifests, k8s, service_chart)
+
+    assert data["OTEL_TRACES_EXPORTER"] == "zipkin"
+    assert data["OTEL_EXPORTER_ZIPKIN_ENDPOINT"].endswith("/api/v2/spans")
+    assert not [m for m in manifests if m["metadata"]["name"].endswith("otel-collector")]
+    for deployment in k8s.by_kind(manifests, "Deployment"):
+        assert "initContainers" not in deployment["spec"]["template"]["spec"]
+
+
+def test_autoscaling_hands_the_replica_count_to_the_hpa(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    name = fullname(service_chart)
+    manifests = render(service_chart, {"autoscaling": {"enabled": True}})
+    hpa = k8s.named(manifests, "HorizontalPodAutoscaler", name)
+
+    assert hpa["spec"]["scaleTargetRef"]["name"] == name
+    assert "replicas" not in k8s.named(manifests, "Deployment", name)["spec"]
+    assert k8s.by_kind(render(service_chart), "HorizontalPodAutoscaler") == []
+
+
+def test_helm_test_checks_readiness_through_the_service(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    name = fullname(service_chart)
+    pod = k8s.named(render(service_chart), "Pod", f"{name}-test-connection")
+    script = pod["spec"]["containers"][0]["command"][-1]
+
+    assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    assert f"http://{name}:80/health/ready" in script
+
+
+def test_global_image_settings_apply_unless_the_chart_sets_its_own(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    shared = {"global": {"image": {"registry": "reg.example", "tag": "9"}}}
+    global_only = render(service_chart, shared)
+    own = render(service_chart, {**shared, "image": {"registry": "mine.example", "tag": "1"}})
+
+    image = api_pod(global_only, k8s, service_chart)["containers"][0]["image"]
+    assert image == f"reg.example/catalog/{service_chart}:9"
+    image = api_pod(own, k8s, service_chart)["containers"][0]["image"]
+    assert image == f"mine.example/catalog/{service_chart}:1"
+
+
+def test_the_umbrella_installs_the_service_with_its_workers_and_shared_settings(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(
+        "catalog",
+        {"global": {"environment": "test", "auth": {"jwksUrl": "http://jwks.example/keys"}}},
+    )
+    name = fullname(service_chart)
+
+    k8s.named(manifests, "Deployment", name)
+    k8s.named(manifests, "Service", name)
+    k8s.named(manifests, "Job", f"{name}-migrate")
+    for process in worker_processes(service_chart):
+        k8s.named(manifests, "Deployment", f"{name}-{process}")
+    data = config(manifests, k8s, service_chart)
+    assert data["ENVIRONMENT"] == "test"
+    assert data["JWKS_URL"] == "http://jwks.example/keys"
