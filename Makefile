@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PLATFORM := $(UV) run python dev/platform.py
 SERVICE ?=
 
-.PHONY: help deps up down status logs migrate lint test test-unit test-integration
+.PHONY: help deps up down status logs migrate lint test test-unit test-integration bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -50,3 +50,8 @@ test-unit: deps ## unit tier only (no infrastructure)
 
 test-integration: deps ## integration and component tiers (starts the platform)
 	@$(UV) run python dev/run_tests.py --tier integration
+
+bench: up ## benchmarks against the running platform (see bench/README.md)
+	@$(UV) run python bench/token_verification.py
+	@$(UV) run python bench/outbox_relay.py
+	@$(UV) run python bench/api_latency.py
