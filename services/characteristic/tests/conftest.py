@@ -4,15 +4,11 @@ the usage-tracking consumer fed specification events through the real broker."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import text
 
-from catalog_chassis import testing as chassis_testing
 from catalog_chassis.db import create_engine, create_session_factory
 from catalog_chassis.messaging import (
     Backoff,
@@ -24,12 +20,18 @@ from catalog_chassis.messaging import (
     serve_consumers,
 )
 from catalog_chassis.testing import (
-    TestTokens,
+    admin,
+    client,
     delete_queues,
     eventually,
     migrated_database,
+    outbox,
     publish_event,
+    rabbitmq_url,
     running_in_background,
+    sql,
+    tokens,
+    user,
 )
 from characteristic_service.config import CharacteristicSettings
 from characteristic_service.entrypoints.api import create_app
@@ -39,15 +41,10 @@ from characteristic_service.entrypoints.consumers import (
 )
 from specification_service.domain.model import Specification, SpecificationContent
 
+# The chassis' fixtures these tests use (see catalog_chassis.testing).
+__all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
+
 SERVICE_DIR = Path(__file__).resolve().parents[1]
-
-# The chassis' session fixture, offered to the tests (and used by the fixtures below).
-rabbitmq_url = chassis_testing.rabbitmq_url
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TestTokens:
-    return TestTokens()
 
 
 @pytest.fixture(scope="session")
@@ -64,40 +61,9 @@ async def app(database_url, tokens):
     await application.state.container.engine.dispose()
 
 
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://characteristic") as c:
-        yield c
-
-
-@pytest.fixture
-def admin(tokens) -> dict[str, str]:
-    return tokens.headers("ADMIN")
-
-
-@pytest.fixture
-def user(tokens) -> dict[str, str]:
-    return tokens.headers("USER")
-
-
 # --- specification events: the usage-tracking consumer against the real broker ----------
 
 FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
-
-
-@pytest.fixture
-async def sql(database_url) -> AsyncIterator[Callable[..., Awaitable[list[dict[str, Any]]]]]:
-    """Run a statement against the characteristic database; returns the rows as dicts."""
-    engine = create_engine(database_url)
-
-    async def run(statement: str, **parameters: Any) -> list[dict[str, Any]]:
-        async with engine.begin() as connection:
-            result = await connection.execute(text(statement), parameters)
-            return [dict(row._mapping) for row in result] if result.returns_rows else []
-
-    yield run
-    await engine.dispose()
 
 
 @pytest.fixture

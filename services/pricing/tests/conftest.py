@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from catalog_chassis.testing import TestTokens, migrated_database, rabbitmq_url  # noqa: F401
+from catalog_chassis.testing import (
+    admin,
+    client,
+    migrated_database,
+    outbox,
+    rabbitmq_url,
+    sql,
+    tokens,
+    user,
+)
 from pricing_service.config import PricingSettings
 from pricing_service.entrypoints.api import create_app
 
+# The chassis' fixtures these tests use (see catalog_chassis.testing).
+__all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
+
 SERVICE_DIR = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TestTokens:
-    return TestTokens()
 
 
 @pytest.fixture(scope="session")
@@ -32,20 +38,3 @@ async def app(database_url, tokens):
     application = create_app(settings, token_verifier=tokens.verifier)
     yield application
     await application.state.container.engine.dispose()
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://pricing") as c:
-        yield c
-
-
-@pytest.fixture
-def admin(tokens) -> dict[str, str]:
-    return tokens.headers("ADMIN")
-
-
-@pytest.fixture
-def user(tokens) -> dict[str, str]:
-    return tokens.headers("USER")

@@ -14,16 +14,28 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import text
 
-from catalog_chassis.db import create_engine
 from catalog_chassis.http_client import circuit_breaker_for
-from catalog_chassis.testing import TestTokens, migrated_database, rabbitmq_url  # noqa: F401
+from catalog_chassis.testing import (
+    TestTokens,
+    admin,
+    asgi_client,
+    client,
+    migrated_database,
+    outbox,
+    rabbitmq_url,
+    sql,
+    tokens,
+    user,
+)
 from characteristic_service.config import CharacteristicSettings
 from characteristic_service.entrypoints.api import create_app as create_characteristic_app
 from specification_service.bootstrap import CHARACTERISTIC_SERVICE
 from specification_service.config import SpecificationSettings
 from specification_service.entrypoints.api import create_app
+
+# The chassis' fixtures these tests use (see catalog_chassis.testing).
+__all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 CHARACTERISTIC_SERVICE_DIR = SERVICE_DIR.parent / "characteristic"
@@ -34,11 +46,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TestTokens:
-    return TestTokens()
 
 
 @pytest.fixture(scope="session")
@@ -89,13 +96,6 @@ async def app(database_url, characteristic_url, tokens):
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://specification") as c:
-        yield c
-
-
-@pytest.fixture
 def characteristic_breaker():
     """The process-wide breaker towards the characteristic service, closed before and after
     a test that trips it, so other tests find the service reachable again."""
@@ -112,34 +112,9 @@ async def client_without_characteristics(
     """The specification app (same database) with the characteristic service down: its
     URL points at a port nobody listens on."""
     application = specification_app(database_url, f"http://127.0.0.1:{free_port()}", tokens)
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://specification") as c:
+    async with asgi_client(application, "http://specification") as c:
         yield c
     await application.state.container.aclose()
-
-
-@pytest.fixture
-async def sql(database_url) -> AsyncIterator[Callable[..., Awaitable[list[dict[str, Any]]]]]:
-    """Run a statement against the specification database; returns the rows as dicts."""
-    engine = create_engine(database_url)
-
-    async def run(statement: str, **parameters: Any) -> list[dict[str, Any]]:
-        async with engine.begin() as connection:
-            result = await connection.execute(text(statement), parameters)
-            return [dict(row._mapping) for row in result] if result.returns_rows else []
-
-    yield run
-    await engine.dispose()
-
-
-@pytest.fixture
-def admin(tokens) -> dict[str, str]:
-    return tokens.headers("ADMIN")
-
-
-@pytest.fixture
-def user(tokens) -> dict[str, str]:
-    return tokens.headers("USER")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog_chassis.auth import TOKEN_URL, TokenVerifier
 from catalog_chassis.correlation import CorrelationIdMiddleware
-from catalog_chassis.health import ReadinessCheck, health_router
+from catalog_chassis.health import ReadinessCheck, health_router, postgres_check
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.metrics import RequestMetricsMiddleware, install_metrics_endpoint
 from catalog_chassis.problems import install_problem_handlers
@@ -93,12 +93,18 @@ def create_app(
     token_verifier: TokenVerifier | None = None,
     engine: AsyncEngine | None = None,
 ) -> FastAPI:
-    """Build a service's app. `extra_middleware` runs in the given order, first outermost;
-    `engine` (the service's database engine, if any) gets SQL spans."""
+    """Build a service's app. `extra_middleware` runs in the given order, first outermost.
+
+    `engine` is the service's database engine, if it has one: readiness checks it (as
+    "postgres", before `readiness_checks`), its SQL gets spans, and it is disposed on
+    shutdown after the service's own `lifespan` has finished.
+    """
     configure_logging(settings.service_name, settings.log_level)
+    if engine is not None:
+        readiness_checks = {"postgres": postgres_check(engine), **(readiness_checks or {})}
     app = ServiceApp(
         title=title,
-        lifespan=_flushing_traces_on_exit(lifespan),
+        lifespan=_cleaning_up_on_exit(lifespan, engine),
         generate_unique_id_function=operation_id,
         docs_url="/docs",
     )
@@ -118,9 +124,9 @@ def create_app(
     return app
 
 
-def _flushing_traces_on_exit(lifespan: Lifespan | None) -> Lifespan:
+def _cleaning_up_on_exit(lifespan: Lifespan | None, engine: AsyncEngine | None) -> Lifespan:
     @asynccontextmanager
-    async def lifespan_with_flush(app: FastAPI) -> AsyncIterator[Any]:
+    async def lifespan_with_cleanup(app: FastAPI) -> AsyncIterator[Any]:
         try:
             if lifespan is None:
                 yield None
@@ -128,12 +134,16 @@ def _flushing_traces_on_exit(lifespan: Lifespan | None) -> Lifespan:
                 async with lifespan(app) as state:
                     yield state
         finally:
-            # Spans still queued in the batch processor would be lost at exit.
-            provider = current_tracer_provider()
-            if provider is not None:
-                provider.force_flush()
+            try:
+                if engine is not None:
+                    await engine.dispose()
+            finally:
+                # Spans still queued in the batch processor would be lost at exit.
+                provider = current_tracer_provider()
+                if provider is not None:
+                    provider.force_flush()
 
-    return lifespan_with_flush
+    return lifespan_with_cleanup
 
 
 def _advertise_password_flow(app: FastAPI) -> None:

@@ -40,6 +40,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.schema import SchemaItem
 from sqlalchemy.sql.elements import conv
 
+from catalog_chassis.settings import ServiceSettings
+
 # Constraint names are stable across autogenerate runs only with a naming convention.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -91,6 +93,23 @@ def create_engine(
         echo=echo,
         connect_args={"server_settings": server_settings},
     )
+
+
+def required_database_url(settings: ServiceSettings, *, role: str = "") -> str:
+    """``settings.database_url``, or RuntimeError saying which process needed it."""
+    if settings.database_url is None:
+        needed_by = f" by the {role}" if role else ""
+        raise RuntimeError(f"{settings.service_name}: DATABASE_URL is required{needed_by}")
+    return settings.database_url.get_secret_value()
+
+
+def database_engine(settings: ServiceSettings, *, role: str = "") -> AsyncEngine:
+    """The engine of one of a service's processes. Its connections are named after the
+    service and ``role`` ("relay", "consumers"; none for the API), so that
+    ``pg_stat_activity`` tells the processes apart."""
+    database_url = required_database_url(settings, role=role)
+    name = f"{settings.service_name}-{role}" if role else settings.service_name
+    return create_engine(database_url, application_name=name)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

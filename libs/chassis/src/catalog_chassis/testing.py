@@ -7,6 +7,10 @@ connection. Use the fixtures by importing them into a ``conftest.py``::
 
     from catalog_chassis.testing import chassis_database_url, rabbitmq_url  # noqa: F401
 
+A service's ``conftest.py`` defines ``database_url`` (its migrated database) and ``app``;
+the service fixtures here (``client``, ``tokens``, ``admin``, ``user``, ``sql``,
+``outbox``) build on those two.
+
 Only tests import this module (it needs pytest).
 """
 
@@ -24,16 +28,27 @@ from typing import Any
 
 import aio_pika
 import asyncpg
+import httpx
 import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
+from fastapi import FastAPI
 from faststream.rabbit.schemas.queue import ClassicQueueArgs
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from catalog_chassis.db import asyncpg_url, chassis_metadata, create_engine, libpq_dsn
+from catalog_chassis.db import (
+    asyncpg_url,
+    chassis_metadata,
+    create_engine,
+    create_session_factory,
+    libpq_dsn,
+)
+from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.messaging.cloudevents import CLOUDEVENTS_CONTENT_TYPE
 from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME
 from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
+from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 
 PLATFORM_ENV_FILE = Path(".local") / "platform.env"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -104,6 +119,56 @@ async def create_chassis_schema(engine: AsyncEngine) -> None:
         await connection.run_sync(chassis_metadata.create_all)
         for statement in OUTBOX_NOTIFY_DDL:
             await connection.exec_driver_sql(statement)
+
+
+SqlRunner = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+@asynccontextmanager
+async def sql_runner(database_url: str) -> AsyncIterator[SqlRunner]:
+    """``run(statement, **parameters)``: one statement in its own committed transaction;
+    returns the rows as dicts (none for statements that return no rows)."""
+    engine = create_engine(database_url)
+
+    async def run(statement: str, **parameters: Any) -> list[dict[str, Any]]:
+        async with engine.begin() as connection:
+            result = await connection.execute(text(statement), parameters)
+            return [dict(row._mapping) for row in result] if result.returns_rows else []
+
+    try:
+        yield run
+    finally:
+        await engine.dispose()
+
+
+async def outbox_rows(sql: SqlRunner, aggregate_id: str) -> list[dict[str, Any]]:
+    """The outbox rows of one aggregate, oldest first."""
+    return await sql(
+        "SELECT * FROM outbox WHERE aggregate_id = :id ORDER BY created_at, id", id=aggregate_id
+    )
+
+
+async def outbox_drained(sql: SqlRunner) -> bool:
+    """No outbox row is waiting for the relay."""
+    [row] = await sql("SELECT count(*) AS pending FROM outbox WHERE status = 'PENDING'")
+    return bool(row["pending"] == 0)
+
+
+@pytest.fixture
+async def sql(database_url: str) -> AsyncIterator[SqlRunner]:
+    """Statements against the service's database (see :func:`sql_runner`)."""
+    async with sql_runner(database_url) as run:
+        yield run
+
+
+@pytest.fixture
+def outbox(sql: SqlRunner) -> Callable[[str], Awaitable[list[dict[str, Any]]]]:
+    """``outbox(aggregate_id)``: that aggregate's outbox rows, oldest first."""
+
+    async def rows_for(aggregate_id: str) -> list[dict[str, Any]]:
+        return await outbox_rows(sql, aggregate_id)
+
+    return rows_for
 
 
 @pytest.fixture
@@ -284,6 +349,28 @@ def _rabbitmqctl(*arguments: str) -> None:
     subprocess.run([executable, *arguments], check=True, capture_output=True, timeout=120)  # noqa: S603
 
 
+@asynccontextmanager
+async def running_outbox_relay(
+    database_url: str, rabbitmq_url: str, *, app_id: str, poll_interval: float = 0.5
+) -> AsyncIterator[OutboxRelay]:
+    """A service's outbox relay publishing to the real broker in the background; stopped,
+    with its broker and engine, on exit."""
+    engine = create_engine(database_url)
+    broker = make_broker(rabbitmq_url, app_id=app_id)
+    relay = OutboxRelay(
+        create_session_factory(engine),
+        broker,
+        listen_dsn=libpq_dsn(database_url),
+        options=RelayOptions(poll_interval=poll_interval),
+    )
+    try:
+        async with running_in_background(relay.run):
+            yield relay
+    finally:
+        await broker.stop()
+        await engine.dispose()
+
+
 @contextmanager
 def rabbitmq_app_stopped() -> Iterator[None]:
     """RabbitMQ's application stopped (the node keeps running); always started again."""
@@ -346,3 +433,55 @@ class TestTokens:
 
     def headers(self, role: str = "ADMIN") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role)}"}
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TestTokens:
+    return TestTokens()
+
+
+@pytest.fixture
+def admin(tokens: TestTokens) -> dict[str, str]:
+    """Request headers with an ADMIN bearer token."""
+    return tokens.headers("ADMIN")
+
+
+@pytest.fixture
+def user(tokens: TestTokens) -> dict[str, str]:
+    """Request headers with a USER bearer token."""
+    return tokens.headers("USER")
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP
+
+
+@asynccontextmanager
+async def asgi_client(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client that calls ``app`` in-process (no server, no lifespan)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as c:
+        yield c
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's ``app`` in-process, at ``http://<service name>``."""
+    async with asgi_client(app, f"http://{app.state.settings.service_name}") as c:
+        yield c
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """``response`` is an RFC 9457 problem with ``status`` and the request's correlation id;
+    returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status and problem["title"] and problem["type"]
+    assert problem["detail"]
+    assert problem["correlationId"] == response.headers["x-correlation-id"]
+    return problem
+
+
+def fields_of(problem: dict[str, Any]) -> set[str]:
+    """The fields a validation problem names."""
+    return {error["field"] for error in problem["errors"]}

@@ -20,6 +20,7 @@ from catalog_chassis.messaging import (
     Backoff,
     CloudEvent,
     ConsumerQueue,
+    EventSubscription,
     consumer_queue,
     event_subscriber,
     make_broker,
@@ -200,6 +201,31 @@ async def test_the_consumer_runs_in_memory_under_testrabbitbroker(
             await test_broker.publish(body, exchange=EVENTS_EXCHANGE, routing_key="widget.created")
 
     assert handled == ["w-memory"]
+
+
+@pytest.mark.parametrize("overridden", [False, True])
+async def test_an_event_subscription_registers_its_handler_on_the_queue_it_returns(
+    sessions: async_sessionmaker[AsyncSession], overridden: bool
+) -> None:
+    handled: list[str] = []
+
+    async def record(event: CloudEvent, session: AsyncSession) -> None:
+        handled.append(event.subject)
+
+    default = consumer_queue("test.subscription.default", ["widget.*"])
+    own = consumer_queue("test.subscription.own", ["gadget.*"])
+    subscribe = EventSubscription(default, record)
+    broker = make_broker("amqp://guest:guest@127.0.0.1:5672/")  # never connected
+
+    served = subscribe(broker, sessions, queue=own) if overridden else subscribe(broker, sessions)
+
+    assert served is (own if overridden else default)
+    event = widget_event("w-subscribed").to_json_bytes()
+    async with TestRabbitBroker(broker) as test_broker:
+        await test_broker.publish(
+            event, exchange=EVENTS_EXCHANGE, routing_key=served.binding_keys[0]
+        )
+    assert handled == ["w-subscribed"]
 
 
 @pytest.mark.usefixtures("counters")

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from catalog_chassis.testing import assert_problem, fields_of
+
 pytestmark = pytest.mark.component
 
 BASE = "/api/v1/characteristics"
@@ -17,19 +19,6 @@ def unique(name: str = "Speed") -> str:
 
 def body(name: str | None = None, value: str = "100", unit: str = "Mbps") -> dict:
     return {"name": name or unique(), "value": value, "unitOfMeasure": unit}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem = response.json()
-    assert problem["status"] == status and problem["title"] and problem["type"]
-    assert problem["correlationId"] == response.headers["x-correlation-id"]
-    return problem
-
-
-def fields_of(problem: dict) -> set[str]:
-    return {error["field"] for error in problem["errors"]}
 
 
 async def create(client, admin, **kwargs) -> dict:

@@ -8,17 +8,13 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import text
 
-from catalog_chassis.db import create_engine, create_session_factory, libpq_dsn
-from catalog_chassis.messaging.broker import make_broker
-from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.testing import (
     collect_messages,
     durable_probe_queue,
     eventually,
     rabbitmq_app_stopped,
-    running_in_background,
+    running_outbox_relay,
 )
 
 pytestmark = pytest.mark.integration
@@ -28,34 +24,8 @@ BASE = "/api/v1/characteristics"
 
 @pytest.fixture
 async def relay(database_url, rabbitmq_url):
-    engine = create_engine(database_url)
-    broker = make_broker(rabbitmq_url, app_id="characteristic")
-    relay = OutboxRelay(
-        create_session_factory(engine),
-        broker,
-        listen_dsn=libpq_dsn(database_url),
-        options=RelayOptions(poll_interval=0.5),
-    )
-    async with running_in_background(relay.run):
+    async with running_outbox_relay(database_url, rabbitmq_url, app_id="characteristic") as relay:
         yield relay
-    await broker.stop()
-    await engine.dispose()
-
-
-@pytest.fixture
-async def outbox(database_url):
-    engine = create_engine(database_url)
-
-    async def pending_for(aggregate_id: str) -> list[dict]:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                text("SELECT status, attempts, last_error FROM outbox WHERE aggregate_id = :id"),
-                {"id": aggregate_id},
-            )
-            return [dict(row._mapping) for row in rows]
-
-    yield pending_for
-    await engine.dispose()
 
 
 def cloud_event(message) -> dict:
@@ -150,7 +120,7 @@ async def test_writes_succeed_while_the_broker_is_down_and_every_event_follows(
             assert [row["status"] for row in await outbox(cid)] == ["SENT"]
 
 
-async def test_a_refused_change_writes_no_event(client, admin, database_url, outbox):
+async def test_a_refused_change_writes_no_event(client, admin, sql):
     name = f"Refused {uuid.uuid4().hex[:8]}"
     first = await client.post(
         BASE, json={"name": name, "value": "1", "unitOfMeasure": "count"}, headers=admin
@@ -159,19 +129,12 @@ async def test_a_refused_change_writes_no_event(client, admin, database_url, out
         BASE, json={"name": name.upper(), "value": "2", "unitOfMeasure": "count"}, headers=admin
     )
     assert duplicate.status_code == 409
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            count = await connection.execute(
-                text(
-                    "SELECT count(*) FROM outbox WHERE payload->'data'->>'value' = '2' "
-                    "AND aggregate_type = 'characteristic' AND payload->'data'->>'name' = :n"
-                ),
-                {"n": name.upper()},
-            )
-            assert count.scalar_one() == 0
-    finally:
-        await engine.dispose()
+    [count] = await sql(
+        "SELECT count(*) AS events FROM outbox WHERE payload->'data'->>'value' = '2' "
+        "AND aggregate_type = 'characteristic' AND payload->'data'->>'name' = :n",
+        n=name.upper(),
+    )
+    assert count["events"] == 0
     assert first.status_code == 201
 
 

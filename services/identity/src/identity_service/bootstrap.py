@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalog_chassis.auth import TokenVerifier
-from catalog_chassis.db import create_engine, create_session_factory
+from catalog_chassis.db import create_session_factory, database_engine
 from identity_service.application.use_cases import IdentityService
 from identity_service.config import IdentitySettings
 from identity_service.domain.throttle import ThrottlePolicy
@@ -30,9 +30,7 @@ class Container:
 
 def bootstrap(settings: IdentitySettings | None = None) -> Container:
     settings = settings or IdentitySettings()  # type: ignore[call-arg]
-    if settings.database_url is None:
-        raise RuntimeError("DATABASE_URL is required")
-    engine = create_engine(settings.database_url.get_secret_value(), application_name="identity")
+    engine = database_engine(settings)
     session_factory = create_session_factory(engine)
     keys = SigningKeys.from_files(settings.jwt_private_key_file, settings.previous_public_key_paths)
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from joserfc.jwk import RSAKey
 
-from catalog_chassis.testing import migrated_database
+from catalog_chassis.testing import client, migrated_database
 from identity_service.config import IdentitySettings
 from identity_service.entrypoints.api import create_app
 from identity_service.entrypoints.cli import DEMO_USERS
 from identity_service.infrastructure.keys import SigningKeys
+
+# The chassis' fixtures these tests use (see catalog_chassis.testing).
+__all__ = ["client"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]
 
@@ -39,13 +41,6 @@ async def app(private_key_file):
             await container.identity.ensure_demo_user(username, password, role)
         yield application
         await container.engine.dispose()
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://identity") as c:
-        yield c
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from catalog_chassis.db import create_engine, create_session_factory
+from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.idempotency import IdempotencyStore
 from pricing_service.application.use_cases import PriceService
 from pricing_service.config import PricingSettings
@@ -23,11 +23,7 @@ class Container:
 
 def bootstrap(settings: PricingSettings | None = None) -> Container:
     settings = settings or PricingSettings()
-    if settings.database_url is None:
-        raise RuntimeError("DATABASE_URL is required")
-    engine = create_engine(
-        settings.database_url.get_secret_value(), application_name=settings.service_name
-    )
+    engine = database_engine(settings)
     session_factory = create_session_factory(engine)
     return Container(
         settings=settings,

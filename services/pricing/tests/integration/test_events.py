@@ -9,17 +9,14 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import text
 
-from catalog_chassis.db import create_engine, create_session_factory, libpq_dsn
-from catalog_chassis.messaging.broker import make_broker
-from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.testing import (
     collect_messages,
     durable_probe_queue,
     eventually,
+    outbox_drained,
     rabbitmq_app_stopped,
-    running_in_background,
+    running_outbox_relay,
 )
 
 pytestmark = pytest.mark.integration
@@ -37,49 +34,11 @@ def price_body(name: str | None = None, value: str = "19.99") -> dict:
 
 
 @pytest.fixture
-async def relay(database_url, rabbitmq_url):
-    engine = create_engine(database_url)
-    broker = make_broker(rabbitmq_url, app_id="pricing")
-    relay = OutboxRelay(
-        create_session_factory(engine),
-        broker,
-        listen_dsn=libpq_dsn(database_url),
-        options=RelayOptions(poll_interval=0.5),
-    )
-    async with running_in_background(relay.run):
+async def relay(database_url, rabbitmq_url, sql):
+    async with running_outbox_relay(database_url, rabbitmq_url, app_id="pricing") as relay:
         # Earlier tests leave events behind; a probe queue must see only its own test's.
-        await eventually(lambda: _nothing_pending(engine), within=30)
+        await eventually(lambda: outbox_drained(sql), within=30)
         yield relay
-    await broker.stop()
-    await engine.dispose()
-
-
-async def _nothing_pending(engine) -> bool:
-    async with engine.connect() as connection:
-        pending = await connection.execute(
-            text("SELECT count(*) FROM outbox WHERE status = 'PENDING'")
-        )
-        return pending.scalar_one() == 0
-
-
-@pytest.fixture
-async def outbox(database_url):
-    """The outbox rows of one price, oldest first."""
-    engine = create_engine(database_url)
-
-    async def rows_for(aggregate_id: str) -> list[dict]:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                text(
-                    "SELECT event_type, routing_key, status, attempts, last_error, payload "
-                    "FROM outbox WHERE aggregate_id = :id ORDER BY created_at, id"
-                ),
-                {"id": aggregate_id},
-            )
-            return [dict(row._mapping) for row in rows]
-
-    yield rows_for
-    await engine.dispose()
 
 
 def cloud_event(message) -> dict:

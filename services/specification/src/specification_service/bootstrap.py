@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalog_chassis.db import create_engine, create_session_factory
+from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.http_client import ServiceClient
 from catalog_chassis.idempotency import IdempotencyStore
 from specification_service.application.references import CharacteristicReferences
@@ -32,13 +32,6 @@ class Container:
     async def aclose(self) -> None:
         await self.characteristic_directory.aclose()
         await self.engine.dispose()
-
-
-def database_engine(settings: SpecificationSettings, *, role: str = "") -> AsyncEngine:
-    if settings.database_url is None:
-        raise RuntimeError("DATABASE_URL is required")
-    name = f"{settings.service_name}-{role}" if role else settings.service_name
-    return create_engine(settings.database_url.get_secret_value(), application_name=name)
 
 
 def bootstrap(settings: SpecificationSettings | None = None) -> Container:

@@ -7,6 +7,8 @@ import uuid
 import pytest
 from aiobreaker import CircuitBreakerState
 
+from catalog_chassis.testing import assert_problem, fields_of
+
 pytestmark = pytest.mark.component
 
 BASE = "/api/v1/specifications"
@@ -14,19 +16,6 @@ BASE = "/api/v1/specifications"
 
 def unique(name: str = "Fibre") -> str:
     return f"{name} {uuid.uuid4().hex[:8]}"
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem = response.json()
-    assert problem["status"] == status and problem["title"] and problem["type"]
-    assert problem["correlationId"] == response.headers["x-correlation-id"]
-    return problem
-
-
-def fields_of(problem: dict) -> set[str]:
-    return {error["field"] for error in problem["errors"]}
 
 
 @pytest.fixture

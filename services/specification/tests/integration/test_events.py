@@ -8,14 +8,11 @@ import uuid
 
 import pytest
 
-from catalog_chassis.db import create_engine, create_session_factory, libpq_dsn
-from catalog_chassis.messaging.broker import make_broker
-from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.testing import (
     collect_messages,
     durable_probe_queue,
     eventually,
-    running_in_background,
+    running_outbox_relay,
 )
 
 pytestmark = pytest.mark.integration
@@ -25,18 +22,8 @@ BASE = "/api/v1/specifications"
 
 @pytest.fixture
 async def relay(database_url, rabbitmq_url):
-    engine = create_engine(database_url)
-    broker = make_broker(rabbitmq_url, app_id="specification")
-    relay = OutboxRelay(
-        create_session_factory(engine),
-        broker,
-        listen_dsn=libpq_dsn(database_url),
-        options=RelayOptions(poll_interval=0.5),
-    )
-    async with running_in_background(relay.run):
+    async with running_outbox_relay(database_url, rabbitmq_url, app_id="specification") as relay:
         yield relay
-    await broker.stop()
-    await engine.dispose()
 
 
 async def events_about(rabbitmq_url: str, queue: str, subject: str, count: int) -> list:

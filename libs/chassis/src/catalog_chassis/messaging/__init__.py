@@ -10,6 +10,7 @@ from catalog_chassis.messaging.cloudevents import (
 )
 from catalog_chassis.messaging.consumer import (
     EventHandler,
+    EventSubscription,
     PoisonMessage,
     claim_event,
     event_subscriber,
@@ -42,6 +43,7 @@ __all__ = [
     "CloudEvent",
     "ConsumerQueue",
     "EventHandler",
+    "EventSubscription",
     "PoisonMessage",
     "claim_event",
     "cloud_event_from",

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from faststream.exceptions import RejectMessage
@@ -178,3 +179,30 @@ def event_subscriber(
         return handler
 
     return decorate
+
+
+@dataclass(frozen=True)
+class EventSubscription:
+    """A service's consumer: ``handler`` on ``queue``.
+
+    Calling it registers the handler on a broker (with :func:`event_subscriber`) and
+    returns the queue to serve; tests pass a queue of their own and faster retries.
+    """
+
+    queue: ConsumerQueue
+    handler: EventHandler
+
+    def __call__(
+        self,
+        registrator: RabbitRegistrator,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        queue: ConsumerQueue | None = None,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+    ) -> ConsumerQueue:
+        served = queue or self.queue
+        event_subscriber(
+            registrator, served, sessions=sessions, max_attempts=max_attempts, backoff=backoff
+        )(self.handler)
+        return served

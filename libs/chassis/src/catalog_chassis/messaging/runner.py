@@ -12,7 +12,7 @@ from aiormq.exceptions import AMQPConnectionError
 from faststream.rabbit import RabbitBroker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog_chassis.db import create_engine, create_session_factory
+from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.broker import make_broker
@@ -105,13 +105,8 @@ async def run_consumer_process(settings: ServiceSettings, subscribe: Subscribe) 
     registers the service's handlers on the broker and returns the queues to serve.
     Consumes until SIGTERM, then drains and closes everything.
     """
-    if settings.database_url is None:
-        raise RuntimeError(f"{settings.service_name}: DATABASE_URL is required by the consumers")
+    engine = database_engine(settings, role="consumers")
     configure_logging(settings.service_name, settings.log_level)
-    engine = create_engine(
-        settings.database_url.get_secret_value(),
-        application_name=f"{settings.service_name}-consumers",
-    )
     configure_tracing(settings.service_name, engine=engine)
     broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
     queues = subscribe(broker, create_session_factory(engine))

@@ -25,7 +25,12 @@ from sqlalchemy import RowMapping, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog_chassis.db import create_engine, create_session_factory, libpq_dsn
+from catalog_chassis.db import (
+    create_session_factory,
+    database_engine,
+    libpq_dsn,
+    required_database_url,
+)
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.broker import make_broker
@@ -270,11 +275,9 @@ class OutboxRelay:
 
 async def run_relay(settings: ServiceSettings, *, options: RelayOptions = RelayOptions()) -> None:
     """The body of every service's ``entrypoints/relay.py``: relay until SIGTERM/SIGINT."""
-    if settings.database_url is None:
-        raise RuntimeError(f"{settings.service_name}: DATABASE_URL is required by the relay")
+    database_url = required_database_url(settings, role="relay")
     configure_logging(settings.service_name, settings.log_level)
-    database_url = settings.database_url.get_secret_value()
-    engine = create_engine(database_url, application_name=f"{settings.service_name}-relay")
+    engine = database_engine(settings, role="relay")
     tracer_provider = configure_tracing(settings.service_name, engine=engine)
     broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
     relay = OutboxRelay(

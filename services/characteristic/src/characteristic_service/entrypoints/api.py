@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from catalog_chassis.app import create_app as create_service_app
 from catalog_chassis.auth import TokenVerifier
-from catalog_chassis.health import postgres_check
 from catalog_chassis.idempotency import IdempotencyMiddleware
 from characteristic_service.bootstrap import bootstrap
 from characteristic_service.config import CharacteristicSettings
@@ -21,18 +17,10 @@ def create_app(
     settings: CharacteristicSettings | None = None, *, token_verifier: TokenVerifier | None = None
 ) -> FastAPI:
     container = bootstrap(settings)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await container.engine.dispose()
-
     app = create_service_app(
         container.settings,
         title="Catalog characteristic service",
         routers=[router],
-        readiness_checks={"postgres": postgres_check(container.engine)},
-        lifespan=lifespan,
         engine=container.engine,
         extra_middleware=[Middleware(IdempotencyMiddleware, store=container.idempotency)],
         token_verifier=token_verifier,

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import asyncio
 
-from faststream.rabbit import RabbitBroker
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_chassis.messaging import (
-    Backoff,
     CloudEvent,
-    ConsumerQueue,
+    EventSubscription,
     consumer_queue,
-    event_subscriber,
     run_consumer_process,
 )
-from catalog_chassis.messaging.consumer import DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF
 from characteristic_service.application.usage_updates import apply_specification_event
 from characteristic_service.config import CharacteristicSettings
 from characteristic_service.infrastructure.usages import SqlCharacteristicUsages
@@ -28,22 +24,13 @@ from characteristic_service.infrastructure.usages import SqlCharacteristicUsages
 SPECIFICATION_EVENTS = consumer_queue("characteristic.specifications", ["specification.*"])
 
 
-def subscribe_specification_events(
-    broker: RabbitBroker,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    queue: ConsumerQueue = SPECIFICATION_EVENTS,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
-) -> ConsumerQueue:
-    """Register the usage tracker on ``broker``; returns the queue to serve."""
+async def track_usages(event: CloudEvent, session: AsyncSession) -> None:
+    """A specification's characteristics become its usages (newest version wins)."""
+    await apply_specification_event(SqlCharacteristicUsages(session), event.type, event.data)
 
-    @event_subscriber(broker, queue, sessions=sessions, max_attempts=max_attempts, backoff=backoff)
-    async def track_usages(event: CloudEvent, session: AsyncSession) -> None:
-        """A specification's characteristics become its usages (newest version wins)."""
-        await apply_specification_event(SqlCharacteristicUsages(session), event.type, event.data)
 
-    return queue
+# Registers the usage tracker on a broker; returns the queue to serve.
+subscribe_specification_events = EventSubscription(SPECIFICATION_EVENTS, track_usages)
 
 
 def main() -> None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog_chassis.errors import Conflict, PreconditionFailed
 from catalog_chassis.naming import name_key
+from catalog_chassis.repositories import (
+    LIKE_ESCAPE,
+    contains_pattern,
+    fetch_page,
+    integrity_error_as_conflict,
+    require_one_row_changed,
+)
 from characteristic_service.application.ports import CharacteristicQuery, SortField
 from characteristic_service.domain.model import Characteristic
 from characteristic_service.infrastructure.tables import CharacteristicRow
@@ -24,10 +29,6 @@ _SORT_COLUMNS = {
     SortField.CREATED_AT: CharacteristicRow.created_at,
     SortField.UPDATED_AT: CharacteristicRow.updated_at,
 }
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlCharacteristicRepository:
@@ -62,7 +63,7 @@ class SqlCharacteristicRepository:
                 .where(CharacteristicRow.version == expected_version)
                 .values(**values)
             )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="characteristic")
 
     async def remove(self, characteristic: Characteristic, *, expected_version: int) -> None:
         result = await self._session.execute(
@@ -70,47 +71,29 @@ class SqlCharacteristicRepository:
             .where(CharacteristicRow.id == characteristic.id)
             .where(CharacteristicRow.version == expected_version)
         )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="characteristic")
 
     async def list(self, query: CharacteristicQuery) -> tuple[list[Characteristic], int]:
         conditions = []
         if query.name_contains:
-            pattern = f"%{_escape_like(query.name_contains.casefold())}%"
-            conditions.append(CharacteristicRow.name_key.like(pattern, escape="\\"))
+            pattern = contains_pattern(query.name_contains.casefold())
+            conditions.append(CharacteristicRow.name_key.like(pattern, escape=LIKE_ESCAPE))
         if query.unit_of_measure is not None:
             conditions.append(CharacteristicRow.unit_of_measure == query.unit_of_measure.value)
-        total = (
-            await self._session.execute(
-                select(func.count()).select_from(CharacteristicRow).where(*conditions)
-            )
-        ).scalar_one()
         column = _SORT_COLUMNS[query.sort]
-        order = column.desc() if query.descending else column.asc()
-        rows = (
-            await self._session.execute(
-                select(CharacteristicRow)
-                .where(*conditions)
-                .order_by(order, CharacteristicRow.id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).scalars()
+        rows, total = await fetch_page(
+            self._session,
+            CharacteristicRow,
+            where=conditions,
+            order_by=[column.desc() if query.descending else column.asc(), CharacteristicRow.id],
+            limit=query.limit,
+            offset=query.offset,
+        )
         return [row.to_domain() for row in rows], total
 
     @staticmethod
-    @asynccontextmanager
-    async def _unique_name(characteristic: Characteristic) -> AsyncIterator[None]:
-        try:
-            yield
-        except IntegrityError as error:
-            # The unique index on name_key decided a race between two writers.
-            raise Conflict(
-                f"A characteristic named '{characteristic.name}' already exists."
-            ) from error
-
-    @staticmethod
-    def _require_one_row(rowcount: int) -> None:
-        if rowcount != 1:
-            raise PreconditionFailed(
-                "The characteristic was changed by someone else; reload it and try again."
-            )
+    def _unique_name(characteristic: Characteristic) -> AbstractAsyncContextManager[None]:
+        # The unique index on name_key decides a race between two writers.
+        return integrity_error_as_conflict(
+            f"A characteristic named '{characteristic.name}' already exists."
+        )

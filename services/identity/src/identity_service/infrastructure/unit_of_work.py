@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Self
 
-from sqlalchemy.exc import IntegrityError
-
-from catalog_chassis.errors import Conflict
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
+from catalog_chassis.repositories import integrity_error_as_conflict
 from identity_service.infrastructure.repositories import (
     SqlFailedLoginRepository,
     SqlUserRepository,
@@ -25,8 +23,6 @@ class IdentityUnitOfWork(SqlAlchemyUnitOfWork):
         return self
 
     async def commit(self) -> None:
-        try:
+        # Two requests raced for one username; the unique index decided.
+        async with integrity_error_as_conflict("The username is taken."):
             await super().commit()
-        except IntegrityError as error:
-            # Two requests raced for one username; the unique index decided.
-            raise Conflict("The username is taken.") from error

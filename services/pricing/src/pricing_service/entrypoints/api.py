@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from catalog_chassis.app import create_app as create_service_app
 from catalog_chassis.auth import TokenVerifier
-from catalog_chassis.health import postgres_check
 from catalog_chassis.idempotency import IdempotencyMiddleware
 from pricing_service.bootstrap import bootstrap
 from pricing_service.config import PricingSettings
@@ -21,18 +17,11 @@ def create_app(
     settings: PricingSettings | None = None, *, token_verifier: TokenVerifier | None = None
 ) -> FastAPI:
     container = bootstrap(settings)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await container.engine.dispose()
-
     app = create_service_app(
         container.settings,
         title="Catalog pricing service",
         routers=[router],
-        readiness_checks={"postgres": postgres_check(container.engine)},
-        lifespan=lifespan,
+        engine=container.engine,
         extra_middleware=[Middleware(IdempotencyMiddleware, store=container.idempotency)],
         token_verifier=token_verifier,
     )

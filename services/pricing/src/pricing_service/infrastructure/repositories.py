@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog_chassis.errors import Conflict, PreconditionFailed
 from catalog_chassis.naming import name_key
+from catalog_chassis.repositories import (
+    LIKE_ESCAPE,
+    contains_pattern,
+    fetch_page,
+    integrity_error_as_conflict,
+    require_one_row_changed,
+)
 from pricing_service.application.ports import PriceQuery, SortField
 from pricing_service.domain.model import Price
 from pricing_service.infrastructure.tables import PriceRow
@@ -26,15 +31,11 @@ _SORT_COLUMNS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _conditions(query: PriceQuery) -> list[Any]:
     conditions: list[Any] = []
     if query.name_contains:
-        pattern = f"%{_escape_like(query.name_contains.casefold())}%"
-        conditions.append(PriceRow.name_key.like(pattern, escape="\\"))
+        pattern = contains_pattern(query.name_contains.casefold())
+        conditions.append(PriceRow.name_key.like(pattern, escape=LIKE_ESCAPE))
     if query.currency is not None:
         conditions.append(PriceRow.currency == query.currency.value)
     if query.locked is not None:
@@ -73,7 +74,7 @@ class SqlPriceRepository:
                 .where(PriceRow.version == expected_version)
                 .values(**values)
             )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="price")
 
     async def remove(self, price: Price, *, expected_version: int) -> None:
         result = await self._session.execute(
@@ -81,40 +82,22 @@ class SqlPriceRepository:
             .where(PriceRow.id == price.id)
             .where(PriceRow.version == expected_version)
         )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="price")
 
     async def list(self, query: PriceQuery) -> tuple[list[Price], int]:
         conditions = _conditions(query)
-        total = (
-            await self._session.execute(
-                select(func.count()).select_from(PriceRow).where(*conditions)
-            )
-        ).scalar_one()
         column = _SORT_COLUMNS[query.sort]
-        order = column.desc() if query.descending else column.asc()
-        rows = (
-            await self._session.execute(
-                select(PriceRow)
-                .where(*conditions)
-                .order_by(order, PriceRow.id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).scalars()
+        rows, total = await fetch_page(
+            self._session,
+            PriceRow,
+            where=conditions,
+            order_by=[column.desc() if query.descending else column.asc(), PriceRow.id],
+            limit=query.limit,
+            offset=query.offset,
+        )
         return [row.to_domain() for row in rows], total
 
     @staticmethod
-    @asynccontextmanager
-    async def _unique_name(price: Price) -> AsyncIterator[None]:
-        try:
-            yield
-        except IntegrityError as error:
-            # The unique index on name_key decided a race between two writers.
-            raise Conflict(f"A price named '{price.name}' already exists.") from error
-
-    @staticmethod
-    def _require_one_row(rowcount: int) -> None:
-        if rowcount != 1:
-            raise PreconditionFailed(
-                "The price was changed by someone else; reload it and try again."
-            )
+    def _unique_name(price: Price) -> AbstractAsyncContextManager[None]:
+        # The unique index on name_key decides a race between two writers.
+        return integrity_error_as_conflict(f"A price named '{price.name}' already exists.")

@@ -10,7 +10,6 @@ from starlette.middleware import Middleware
 
 from catalog_chassis.app import create_app as create_service_app
 from catalog_chassis.auth import TokenVerifier
-from catalog_chassis.health import postgres_check
 from catalog_chassis.idempotency import IdempotencyMiddleware
 from specification_service.bootstrap import bootstrap
 from specification_service.config import SpecificationSettings
@@ -25,14 +24,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        await container.aclose()
+        await container.characteristic_directory.aclose()  # the engine is the chassis' to close
 
     app = create_service_app(
         container.settings,
         title="Catalog specification service",
         routers=[router],
-        # Not the characteristic service: with the cache, this service works without it.
-        readiness_checks={"postgres": postgres_check(container.engine)},
+        # Readiness checks only Postgres, not the characteristic service: with the cache,
+        # this service works without it.
+        engine=container.engine,
         lifespan=lifespan,
         extra_middleware=[Middleware(IdempotencyMiddleware, store=container.idempotency)],
         token_verifier=token_verifier,

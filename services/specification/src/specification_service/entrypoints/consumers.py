@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import asyncio
 
-from faststream.rabbit import RabbitBroker
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_chassis.messaging import (
-    Backoff,
     CloudEvent,
-    ConsumerQueue,
+    EventSubscription,
     consumer_queue,
-    event_subscriber,
     run_consumer_process,
 )
-from catalog_chassis.messaging.consumer import DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF
 from specification_service.application.cache_updates import apply_characteristic_event
 from specification_service.config import SpecificationSettings
 from specification_service.infrastructure.references import SqlCharacteristicCache
@@ -27,22 +23,13 @@ from specification_service.infrastructure.references import SqlCharacteristicCac
 CHARACTERISTIC_EVENTS = consumer_queue("specification.characteristics", ["characteristic.*"])
 
 
-def subscribe_characteristic_events(
-    broker: RabbitBroker,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    queue: ConsumerQueue = CHARACTERISTIC_EVENTS,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
-) -> ConsumerQueue:
-    """Register the cache updater on ``broker``; returns the queue to serve."""
+async def cache_characteristic(event: CloudEvent, session: AsyncSession) -> None:
+    """Created/updated characteristics are cached (newest version wins), deleted dropped."""
+    await apply_characteristic_event(SqlCharacteristicCache(session), event.type, event.data)
 
-    @event_subscriber(broker, queue, sessions=sessions, max_attempts=max_attempts, backoff=backoff)
-    async def cache_characteristic(event: CloudEvent, session: AsyncSession) -> None:
-        """Created/updated characteristics are cached (newest version wins), deleted dropped."""
-        await apply_characteristic_event(SqlCharacteristicCache(session), event.type, event.data)
 
-    return queue
+# Registers the cache updater on a broker; returns the queue to serve.
+subscribe_characteristic_events = EventSubscription(CHARACTERISTIC_EVENTS, cache_characteristic)
 
 
 def main() -> None:

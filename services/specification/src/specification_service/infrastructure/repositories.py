@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog_chassis.errors import Conflict, PreconditionFailed
 from catalog_chassis.naming import name_key
+from catalog_chassis.repositories import (
+    LIKE_ESCAPE,
+    contains_pattern,
+    fetch_page,
+    integrity_error_as_conflict,
+    require_one_row_changed,
+)
 from specification_service.application.ports import SortField, SpecificationQuery
 from specification_service.domain.model import Specification
 from specification_service.infrastructure.tables import SpecificationRow
@@ -23,10 +28,6 @@ _SORT_COLUMNS = {
     SortField.CREATED_AT: SpecificationRow.created_at,
     SortField.UPDATED_AT: SpecificationRow.updated_at,
 }
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlSpecificationRepository:
@@ -61,7 +62,7 @@ class SqlSpecificationRepository:
                 .where(SpecificationRow.version == expected_version)
                 .values(**values)
             )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="specification")
 
     async def remove(self, specification: Specification, *, expected_version: int) -> None:
         result = await self._session.execute(
@@ -69,49 +70,31 @@ class SqlSpecificationRepository:
             .where(SpecificationRow.id == specification.id)
             .where(SpecificationRow.version == expected_version)
         )
-        self._require_one_row(result.rowcount)  # type: ignore[attr-defined]
+        require_one_row_changed(result, resource="specification")
 
     async def list(self, query: SpecificationQuery) -> tuple[list[Specification], int]:
         conditions = []
         if query.name_contains:
-            pattern = f"%{_escape_like(name_key(query.name_contains))}%"
-            conditions.append(SpecificationRow.name_key.like(pattern, escape="\\"))
+            pattern = contains_pattern(name_key(query.name_contains))
+            conditions.append(SpecificationRow.name_key.like(pattern, escape=LIKE_ESCAPE))
         if query.characteristic_id is not None:
             # ARRAY "@>": uses the GIN index on characteristic_ids.
             uses = SpecificationRow.characteristic_ids.contains  # type: ignore[attr-defined]
             conditions.append(uses([query.characteristic_id]))
-        total = (
-            await self._session.execute(
-                select(func.count()).select_from(SpecificationRow).where(*conditions)
-            )
-        ).scalar_one()
         column = _SORT_COLUMNS[query.sort]
-        order = column.desc() if query.descending else column.asc()
-        rows = (
-            await self._session.execute(
-                select(SpecificationRow)
-                .where(*conditions)
-                .order_by(order, SpecificationRow.id)
-                .limit(query.limit)
-                .offset(query.offset)
-            )
-        ).scalars()
+        rows, total = await fetch_page(
+            self._session,
+            SpecificationRow,
+            where=conditions,
+            order_by=[column.desc() if query.descending else column.asc(), SpecificationRow.id],
+            limit=query.limit,
+            offset=query.offset,
+        )
         return [row.to_domain() for row in rows], total
 
     @staticmethod
-    @asynccontextmanager
-    async def _unique_name(specification: Specification) -> AsyncIterator[None]:
-        try:
-            yield
-        except IntegrityError as error:
-            # The unique index on name_key decided a race between two writers.
-            raise Conflict(
-                f"A specification named '{specification.name}' already exists."
-            ) from error
-
-    @staticmethod
-    def _require_one_row(rowcount: int) -> None:
-        if rowcount != 1:
-            raise PreconditionFailed(
-                "The specification was changed by someone else; reload it and try again."
-            )
+    def _unique_name(specification: Specification) -> AbstractAsyncContextManager[None]:
+        # The unique index on name_key decides a race between two writers.
+        return integrity_error_as_conflict(
+            f"A specification named '{specification.name}' already exists."
+        )
