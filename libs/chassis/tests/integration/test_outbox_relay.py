@@ -203,6 +203,29 @@ async def test_two_relays_share_the_outbox_without_publishing_a_row_twice(
     assert all(r["attempts"] == 1 for r in rows)
 
 
+async def test_one_relay_publishes_a_pipelined_batch_in_commit_order(
+    chassis_database_url: str,
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    options = RelayOptions(batch_size=100, poll_interval=0.2)
+    async with probe_queue(rabbitmq_url, ["widget.created"]) as queue:
+        for _ in range(5):
+            await write_widgets(sessions, new_widget, 40)
+        async with running_relay(sessions, chassis_database_url, rabbitmq_url, options):
+
+            async def all_sent() -> bool:
+                return all(r["status"] == "SENT" for r in await outbox_rows(sessions))
+
+            await eventually(all_sent, within=20)
+            messages = await drain(queue)
+
+    rows = await outbox_rows(sessions)  # ordered by created_at: the commit order
+    assert [json.loads(m.body)["id"] for m in messages] == [str(r["event_id"]) for r in rows]
+    assert len(messages) == 200
+
+
 RELAY_PROCESS = """
 import asyncio
 from catalog_chassis.outbox import run_relay
