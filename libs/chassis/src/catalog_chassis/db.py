@@ -30,7 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,17 +54,33 @@ NAMING_CONVENTION = {
 chassis_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _rename_query_key(url: URL, old: str, new: str) -> URL:
+    if old not in url.query:
+        return url
+    query = dict(url.query)
+    query[new] = query.pop(old)
+    return url.set(query=query)
+
+
 def asyncpg_url(database_url: str) -> str:
-    """The SQLAlchemy URL with the asyncpg driver, whatever flavour of postgres URL was given."""
+    """The SQLAlchemy URL with the asyncpg driver, whatever flavour of postgres URL was given.
+
+    libpq's ``sslmode`` (what operators and most tools write) becomes the ``ssl`` argument
+    SQLAlchemy's asyncpg dialect expects, so ``?sslmode=require`` works in DATABASE_URL.
+    """
     url = make_url(database_url)
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+asyncpg")
+    url = _rename_query_key(url, "sslmode", "ssl")
     return url.render_as_string(hide_password=False)
 
 
 def libpq_dsn(database_url: str) -> str:
-    """A plain ``postgresql://`` DSN for direct asyncpg connections (LISTEN, admin work)."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """A plain ``postgresql://`` DSN for direct asyncpg connections (LISTEN, admin work).
+
+    asyncpg's DSN parser knows libpq's ``sslmode``, not SQLAlchemy's ``ssl``."""
+    url = _rename_query_key(make_url(database_url), "ssl", "sslmode")
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_engine(
