@@ -43,7 +43,7 @@ def test_has_the_contract_keys_and_a_database_url_per_database_service(tmp_path:
     )
     password = (layout.secrets / "postgres-identity-password").read_text().strip()
     assert values["IDENTITY_DATABASE_URL"] == (
-        f"postgresql+asyncpg://identity:{password}@127.0.0.1:5432/identity"
+        f"postgresql+asyncpg://identity:{password}@127.0.0.1:5432/identity?sslmode=disable"
     )
 
 
