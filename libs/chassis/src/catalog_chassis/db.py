@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Delete,
     Index,
     Integer,
     LargeBinary,
@@ -27,6 +28,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    delete,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -241,5 +244,12 @@ def idempotency_keys_schema_items() -> list[SchemaItem]:
 idempotency_keys_table = Table(
     IDEMPOTENCY_KEYS_TABLE, chassis_metadata, *idempotency_keys_schema_items()
 )
+
+
+def purge_expired_idempotency_keys() -> Delete:
+    """Delete the replayable responses whose keys have expired (relay housekeeping)."""
+    table = idempotency_keys_table
+    return delete(table).where(table.c.expires_at <= func.now())
+
 
 Index(IDEMPOTENCY_KEYS_EXPIRY_INDEX, idempotency_keys_table.c.expires_at)

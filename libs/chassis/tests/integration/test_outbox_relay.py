@@ -10,12 +10,13 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from opentelemetry import trace
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import reset_correlation_id, set_correlation_id
@@ -224,6 +225,35 @@ async def test_one_relay_publishes_a_pipelined_batch_in_commit_order(
     rows = await outbox_rows(sessions)  # ordered by created_at: the commit order
     assert [json.loads(m.body)["id"] for m in messages] == [str(r["event_id"]) for r in rows]
     assert len(messages) == 200
+
+
+async def test_housekeeping_purges_old_sent_rows_and_expired_idempotency_keys(
+    chassis_database_url: str,
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    await write_widgets(sessions, new_widget, 2)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO idempotency_keys (key, scope, fingerprint, expires_at) VALUES "
+                "('old', 'POST /x', 'f', now() - interval '1 minute'), "
+                "('live', 'POST /x', 'f', now() + interval '1 day')"
+            )
+        )
+    options = RelayOptions(
+        poll_interval=0.2, sent_retention=timedelta(seconds=0), housekeeping_interval=0.2
+    )
+    async with running_relay(sessions, chassis_database_url, rabbitmq_url, options):
+
+        async def cleaned() -> bool:
+            async with sessions() as session:
+                outbox = (await session.execute(text("SELECT count(*) FROM outbox"))).scalar()
+                keys = (await session.execute(text("SELECT key FROM idempotency_keys"))).all()
+            return outbox == 0 and [k for (k,) in keys] == ["live"]
+
+        await eventually(cleaned, within=15)
 
 
 RELAY_PROCESS = """

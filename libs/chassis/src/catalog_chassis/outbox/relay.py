@@ -29,6 +29,7 @@ from catalog_chassis.db import (
     create_session_factory,
     database_engine,
     libpq_dsn,
+    purge_expired_idempotency_keys,
     required_database_url,
 )
 from catalog_chassis.logging import configure_logging
@@ -282,6 +283,11 @@ class OutboxRelay:
                     purged = await session.execute(_PURGE_SENT, {"age": age})
                     if count := getattr(purged, "rowcount", 0):
                         logger.info("purged %d sent outbox rows", count)
+                    # The relay is the service's one long-running worker with the database
+                    # at hand, so it also expires Idempotency-Key responses.
+                    expired = await session.execute(purge_expired_idempotency_keys())
+                    if count := getattr(expired, "rowcount", 0):
+                        logger.info("purged %d expired idempotency keys", count)
             except (SQLAlchemyError, OSError) as exc:
                 logger.warning("outbox housekeeping failed: %r", exc)
             with contextlib.suppress(TimeoutError):
