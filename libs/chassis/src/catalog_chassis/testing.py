@@ -17,6 +17,7 @@ Only tests import this module (it needs pytest).
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import shutil
 import subprocess
@@ -44,10 +45,12 @@ from catalog_chassis.db import (
     create_session_factory,
     libpq_dsn,
 )
+from catalog_chassis.errors import PreconditionFailed
 from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.messaging.cloudevents import CLOUDEVENTS_CONTENT_TYPE
 from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME
 from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
+from catalog_chassis.naming import name_key
 from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 
 PLATFORM_ENV_FILE = Path(".local") / "platform.env"
@@ -485,3 +488,81 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 def fields_of(problem: dict[str, Any]) -> set[str]:
     """The fields a validation problem names."""
     return {error["field"] for error in problem["errors"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# In-memory fakes for fast use-case tests (no infrastructure)
+
+
+class InMemoryUnitOfWork:
+    """A fake unit of work: fake repositories stage their writes; ``commit`` collects the
+    tracked aggregates' events, then applies the writes. Without a commit nothing changes."""
+
+    def __init__(self) -> None:
+        self.staged: list[Callable[[], None]] = []
+        self.tracked: list[Any] = []
+        self.events: list[Any] = []
+        self.commits = 0
+
+    def track(self, aggregate: Any) -> Any:
+        self.tracked.append(aggregate)
+        return aggregate
+
+    def stage(self, write: Callable[[], None]) -> None:
+        self.staged.append(write)
+
+    async def __aenter__(self) -> Any:
+        self.staged, self.tracked = [], []
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.staged = []
+
+    async def commit(self) -> None:
+        # Events first: the copies the writes store then carry none into later loads.
+        for aggregate in self.tracked:
+            self.events.extend(aggregate.collect_events())
+        for write in self.staged:
+            write()
+        self.staged = []
+        self.commits += 1
+
+
+class InMemoryAggregates:
+    """A fake repository of versioned aggregates with a unique, case-insensitive ``name``:
+    ``get``, ``name_taken``, ``add``, ``save`` and ``remove`` as the SQL repositories behave
+    (loads are copies; a stale ``expected_version`` raises PreconditionFailed). Services
+    subclass it to add ``list`` and anything of their own."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self.rows: dict[Any, Any] = {}
+
+    async def get(self, aggregate_id: Any, **_: Any) -> Any:
+        found = self.rows.get(aggregate_id)
+        return self._uow.track(copy.deepcopy(found)) if found is not None else None
+
+    async def name_taken(self, name: str, *, excluding: Any = None) -> bool:
+        return any(
+            name_key(row.name) == name_key(name) and row.id != excluding
+            for row in self.rows.values()
+        )
+
+    async def add(self, aggregate: Any) -> None:
+        self._uow.track(aggregate)
+        self._uow.stage(lambda: self._store(aggregate))
+
+    async def save(self, aggregate: Any, *, expected_version: int) -> None:
+        self._require_version(aggregate, expected_version)
+        self._uow.stage(lambda: self._store(aggregate))
+
+    async def remove(self, aggregate: Any, *, expected_version: int) -> None:
+        self._require_version(aggregate, expected_version)
+        self._uow.stage(lambda: self.rows.pop(aggregate.id))
+
+    def _store(self, aggregate: Any) -> None:
+        self.rows[aggregate.id] = copy.deepcopy(aggregate)
+
+    def _require_version(self, aggregate: Any, expected_version: int) -> None:
+        if self.rows[aggregate.id].version != expected_version:
+            raise PreconditionFailed("stale")

@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 
 import pytest
 
-from catalog_chassis.errors import PreconditionFailed
-from catalog_chassis.naming import name_key
+from catalog_chassis.testing import InMemoryAggregates, InMemoryUnitOfWork
 from characteristic_service.application.ports import CharacteristicQuery
 from characteristic_service.application.use_cases import CharacteristicService
-from characteristic_service.domain.model import Characteristic
 from characteristic_service.domain.usages import SpecificationUsage
 
 
-class FakeCharacteristics:
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self._uow = uow
-        self.rows: dict[uuid.UUID, Characteristic] = {}
-
-    async def get(self, characteristic_id):
-        found = self.rows.get(characteristic_id)
-        return self._uow.track(copy.deepcopy(found)) if found else None
-
-    async def name_taken(self, name, *, excluding=None):
-        return any(
-            name_key(c.name) == name_key(name) and c.id != excluding for c in self.rows.values()
-        )
-
-    async def add(self, characteristic):
-        self._uow.track(characteristic)
-        self._uow.staged.append(("put", characteristic))
-
-    async def save(self, characteristic, *, expected_version):
-        if self.rows[characteristic.id].version != expected_version:
-            raise PreconditionFailed("stale")
-        self._uow.staged.append(("put", characteristic))
-
-    async def remove(self, characteristic, *, expected_version):
-        if self.rows[characteristic.id].version != expected_version:
-            raise PreconditionFailed("stale")
-        self._uow.staged.append(("delete", characteristic))
-
+class FakeCharacteristics(InMemoryAggregates):
     async def list(self, query: CharacteristicQuery):
         items = [
             c
@@ -88,39 +58,11 @@ class FakeUsages:
         return True
 
 
-class FakeUnitOfWork:
-    """Applies staged writes and keeps the published events only on commit."""
-
+class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
+        super().__init__()
         self.characteristics = FakeCharacteristics(self)
         self.usages = FakeUsages()
-        self.staged: list[tuple[str, Characteristic]] = []
-        self.tracked: list[Characteristic] = []
-        self.events: list = []
-        self.commits = 0
-
-    def track(self, aggregate):
-        self.tracked.append(aggregate)
-        return aggregate
-
-    async def __aenter__(self):
-        self.staged, self.tracked = [], []
-        return self
-
-    async def __aexit__(self, *exc_info):
-        self.staged = []
-
-    async def commit(self):
-        # Events first, so the stored copies do not carry them into the next unit of work.
-        for aggregate in self.tracked:
-            self.events.extend(aggregate.collect_events())
-        for action, characteristic in self.staged:
-            if action == "put":
-                self.characteristics.rows[characteristic.id] = copy.deepcopy(characteristic)
-            else:
-                self.characteristics.rows.pop(characteristic.id)
-        self.staged = []
-        self.commits += 1
 
 
 @pytest.fixture

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 
-from catalog_chassis.errors import PreconditionFailed, ServiceUnavailable
-from catalog_chassis.naming import name_key
+from catalog_chassis.errors import ServiceUnavailable
+from catalog_chassis.testing import InMemoryAggregates, InMemoryUnitOfWork
 from specification_service.application.ports import OfferingReference, SpecificationQuery
 from specification_service.application.references import CharacteristicReferences
 from specification_service.application.use_cases import SpecificationService
 from specification_service.domain.characteristics import KnownCharacteristic
-from specification_service.domain.model import Specification
 
 
 def known_characteristic(version: int = 1, **overrides) -> KnownCharacteristic:
@@ -29,34 +27,7 @@ def known_characteristic(version: int = 1, **overrides) -> KnownCharacteristic:
     return KnownCharacteristic(**{**values, **overrides})
 
 
-class FakeSpecifications:
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self._uow = uow
-        self.rows: dict[uuid.UUID, Specification] = {}
-
-    async def get(self, specification_id):
-        found = self.rows.get(specification_id)
-        return self._uow.track(copy.deepcopy(found)) if found else None
-
-    async def name_taken(self, name, *, excluding=None):
-        return any(
-            name_key(s.name) == name_key(name) and s.id != excluding for s in self.rows.values()
-        )
-
-    async def add(self, specification):
-        self._uow.track(specification)
-        self._uow.staged.append(("put", specification))
-
-    async def save(self, specification, *, expected_version):
-        if self.rows[specification.id].version != expected_version:
-            raise PreconditionFailed("stale")
-        self._uow.staged.append(("put", specification))
-
-    async def remove(self, specification, *, expected_version):
-        if self.rows[specification.id].version != expected_version:
-            raise PreconditionFailed("stale")
-        self._uow.staged.append(("delete", specification))
-
+class FakeSpecifications(InMemoryAggregates):
     async def list(self, query: SpecificationQuery):
         items = [
             s
@@ -102,39 +73,12 @@ class FakeOfferingUsages:
         return list(self.using.get(specification_id, []))
 
 
-class FakeUnitOfWork:
-    """Applies staged specification writes and keeps the published events only on commit."""
-
+class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
+        super().__init__()
         self.specifications = FakeSpecifications(self)
         self.characteristic_cache = FakeCharacteristicCache()
         self.offering_usages = FakeOfferingUsages()
-        self.staged: list[tuple[str, Specification]] = []
-        self.tracked: list[Specification] = []
-        self.events: list = []
-        self.commits = 0
-
-    def track(self, aggregate):
-        self.tracked.append(aggregate)
-        return aggregate
-
-    async def __aenter__(self):
-        self.staged, self.tracked = [], []
-        return self
-
-    async def __aexit__(self, *exc_info):
-        self.staged = []
-
-    async def commit(self):
-        for action, specification in self.staged:
-            if action == "put":
-                self.specifications.rows[specification.id] = copy.deepcopy(specification)
-            else:
-                self.specifications.rows.pop(specification.id)
-        for aggregate in self.tracked:
-            self.events.extend(aggregate.collect_events())
-        self.staged = []
-        self.commits += 1
 
 
 class FakeDirectory:
