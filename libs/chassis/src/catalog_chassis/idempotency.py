@@ -208,14 +208,22 @@ class IdempotencyMiddleware:
         store: IdempotencyStore,
         methods: Collection[str] = ("POST",),
         caller: CallerResolver = token_subject,
+        never_store: Collection[str] = (),
     ) -> None:
+        """``never_store``: paths whose responses must not be kept (e.g. ones that hand out
+        credentials); the header is ignored there and every request runs."""
         self.app = app
         self._store = store
         self._methods = frozenset(m.upper() for m in methods)
         self._caller = caller
+        self._never_store = frozenset(never_store)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in self._methods:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in self._methods
+            or scope["path"] in self._never_store
+        ):
             await self.app(scope, receive, send)
             return
         key = Headers(scope=scope).get(IDEMPOTENCY_KEY_HEADER)

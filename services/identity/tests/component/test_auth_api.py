@@ -11,6 +11,7 @@ import time
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+from sqlalchemy import text
 
 pytestmark = pytest.mark.component
 
@@ -237,3 +238,29 @@ class TestForgedTokens:
         _, _, claims = genuine
         response = await client.get("/api/v1/auth/me", headers=bearer(signing_key(claims)))
         assert response.status_code == 200
+
+
+class TestIdempotency:
+    async def test_creating_a_user_with_an_idempotency_key_replays_the_first_response(self, client):
+        token = await token_for(client, "admin", "admin")
+        headers = {**bearer(token), "Idempotency-Key": "create-erin-once"}
+        body = {"username": "erin", "password": "a-long-secret-9"}
+        first = await client.post("/api/v1/auth/users", json=body, headers=headers)
+        second = await client.post("/api/v1/auth/users", json=body, headers=headers)
+        assert first.status_code == second.status_code == 201
+        assert first.json() == second.json()
+        assert second.headers["idempotent-replayed"] == "true"
+
+    async def test_token_responses_are_never_stored_for_replay(self, client, app):
+        headers = {"Idempotency-Key": "login-once"}
+        credentials = {"username": "user", "password": "user"}
+        first = await client.post("/api/v1/auth/login", json=credentials, headers=headers)
+        second = await client.post("/api/v1/auth/login", json=credentials, headers=headers)
+        assert first.status_code == second.status_code == 200
+        assert first.json()["access_token"] != second.json()["access_token"]
+        assert "idempotent-replayed" not in second.headers
+        async with app.state.container.engine.connect() as connection:
+            stored = await connection.execute(
+                text("SELECT count(*) FROM idempotency_keys WHERE key = 'login-once'")
+            )
+            assert stored.scalar_one() == 0
