@@ -1,0 +1,66 @@
+"""A crashed outbox relay loses nothing: writes keep succeeding while it is gone, and once the
+platform restarts it every event is delivered. Uses the running local platform."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from catalog_chassis.testing import collect_messages, durable_probe_queue
+
+pytestmark = pytest.mark.system
+
+REPO = Path(__file__).resolve().parents[2]
+RELAY_PID = REPO / ".local" / "pids" / "characteristic-relay.pid"
+
+
+def relay_pid() -> int:
+    return int(RELAY_PID.read_text().split()[0])
+
+
+async def platform_up(*services: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "dev/platform.py",
+        "up",
+        "--services",
+        ",".join(services),
+        cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert await asyncio.wait_for(process.wait(), 300) == 0
+
+
+async def test_events_written_while_the_relay_is_dead_are_delivered_after_its_restart(
+    edge, admin, rabbitmq_url
+):
+    async with durable_probe_queue(rabbitmq_url, ["characteristic.created"]) as queue:
+        crashed = relay_pid()
+        os.kill(crashed, signal.SIGKILL)
+        try:
+            ids = []
+            for index in range(3):
+                response = await edge.post(
+                    "/api/v1/characteristics",
+                    json={
+                        "name": f"Crash {index} {uuid.uuid4().hex[:6]}",
+                        "value": "1",
+                        "unitOfMeasure": "count",
+                    },
+                    headers=admin,
+                )
+                assert response.status_code == 201
+                ids.append(response.json()["id"])
+        finally:
+            await platform_up("characteristic")
+        assert relay_pid() != crashed
+        messages = await collect_messages(rabbitmq_url, queue, count=3, within=30)
+        assert sorted(json.loads(m.body)["subject"] for m in messages) == sorted(ids)
