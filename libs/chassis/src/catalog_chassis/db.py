@@ -90,7 +90,7 @@ def create_engine(
     database_url: str,
     *,
     application_name: str | None = None,
-    pool_size: int = 5,
+    pool_size: int = 10,
     max_overflow: int = 5,
     pool_timeout: float = 10.0,
     echo: bool = False,
