@@ -13,6 +13,9 @@ from catalog_chassis.schemas import ApiModel
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Beyond this an offset is no page anyone can reach (and past 2**63 the database driver
+# cannot even encode it): refused with a 400 like any other out-of-range parameter.
+MAX_OFFSET = 2**31 - 1
 TOTAL_COUNT_HEADER = "X-Total-Count"
 
 T = TypeVar("T")
@@ -28,7 +31,7 @@ def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Maximum number of items to return")
     ] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, description="Number of items to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Number of items to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

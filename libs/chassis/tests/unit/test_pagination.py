@@ -52,7 +52,13 @@ async def test_honours_limit_and_offset(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"offset": -1}, "offset")],
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"offset": 2**31}, "offset"),
+        ({"offset": 23477381696296241332224}, "offset"),
+    ],
 )
 async def test_out_of_range_values_are_400(
     client: httpx.AsyncClient, params: dict[str, int], field: str

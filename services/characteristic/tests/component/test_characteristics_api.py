@@ -232,3 +232,10 @@ class TestDelete:
     async def test_delete_needs_the_admin_role(self, client, admin, user):
         created = await create(client, admin)
         assert_problem(await client.delete(f"{BASE}/{created['id']}", headers=user), 403)
+
+
+async def test_an_offset_beyond_any_page_is_a_400_not_a_server_error(client, user):
+    response = await client.get(
+        BASE, params={"offset": 23477381696296241332224, "limit": 26}, headers=user
+    )
+    assert "offset" in fields_of(assert_problem(response, 400))
