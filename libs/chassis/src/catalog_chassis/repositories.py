@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, func, select
+from sqlalchemy import CursorResult, Result, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -79,3 +79,16 @@ async def fetch_page(
         select(row_type).where(*where).order_by(*order_by).limit(limit).offset(offset)
     )
     return list(rows.scalars()), int(counted.scalar_one())
+
+
+async def serialize_on(session: AsyncSession, key: str) -> None:
+    """Hold a transaction-scoped Postgres advisory lock on ``key`` until commit or rollback.
+
+    For writers that decide on rows which may not exist yet (an upsert guarded by "not
+    deleted"): under READ COMMITTED two such transactions can each miss the other's
+    uncommitted row. Taking the lock first makes the second wait, and its next statement
+    sees what the first committed.
+    """
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -16,6 +17,7 @@ from catalog_chassis.repositories import (
     fetch_page,
     integrity_error_as_conflict,
     require_one_row_changed,
+    serialize_on,
 )
 
 pytestmark = pytest.mark.integration
@@ -133,3 +135,25 @@ class TestIntegrityErrorAsConflict:
         with pytest.raises(ValueError, match="unrelated"):
             async with integrity_error_as_conflict("never used"):
                 raise ValueError("unrelated")
+
+
+async def test_serialize_on_makes_a_second_transaction_wait_for_the_first(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    order: list[str] = []
+
+    async def second() -> None:
+        async with sessions() as other, other.begin():
+            await serialize_on(other, "gadget:1")
+            order.append("second")
+
+    async with sessions() as first, first.begin():
+        await serialize_on(first, "gadget:1")
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        async with sessions() as unrelated, unrelated.begin():
+            await serialize_on(unrelated, "gadget:2")  # another key does not wait
+        order.append("first")
+    await waiting
+    assert order == ["first", "second"]

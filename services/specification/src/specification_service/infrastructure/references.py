@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import DateTime
 
+from catalog_chassis.repositories import serialize_on
 from specification_service.application.ports import OfferingReference
 from specification_service.domain.characteristics import KnownCharacteristic
 from specification_service.infrastructure.tables import (
@@ -39,7 +40,9 @@ class SqlCharacteristicCache:
 
     async def store(self, characteristic: KnownCharacteristic) -> bool:
         # One statement decides "newer and not deleted", so the event consumer and the
-        # lookup fallback cannot overwrite a newer copy with an older one.
+        # lookup fallback cannot overwrite a newer copy with an older one; the lock makes a
+        # concurrent deletion either finish first (and be seen) or wait for this.
+        await serialize_on(self._session, _cache_lock_key(characteristic.id))
         source = select(
             literal(characteristic.id, Uuid),
             literal(characteristic.name, String),
@@ -62,6 +65,7 @@ class SqlCharacteristicCache:
         return (await self._session.execute(statement)).first() is not None
 
     async def forget(self, characteristic_id: uuid.UUID, *, version: int) -> None:
+        await serialize_on(self._session, _cache_lock_key(characteristic_id))
         tombstone = insert(_removed).values(
             id=characteristic_id, version=version, removed_at=datetime.now(UTC)
         )
@@ -72,6 +76,10 @@ class SqlCharacteristicCache:
             )
         )
         await self._session.execute(delete(_cached).where(_cached.c.id == characteristic_id))
+
+
+def _cache_lock_key(characteristic_id: uuid.UUID) -> str:
+    return f"cached_characteristics:{characteristic_id}"
 
 
 class SqlOfferingUsages:
