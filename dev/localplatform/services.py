@@ -13,7 +13,7 @@ from .console import done, step
 from .discovery import ServiceSpec
 from .errors import PlatformError
 from .paths import Layout
-from .probes import Readiness, http_ok
+from .probes import Readiness, http_ok, port_open
 from .processes import log_tail, start_detached, stop_tracked, tracked_pid
 from .secrets_store import JwtKeyFiles
 
@@ -99,6 +99,13 @@ def start_processes(
     layout: Layout, spec: ServiceSpec, processes: list[str], env: Mapping[str, str]
 ) -> None:
     for process in processes:
+        if process == "api" and spec.port is not None and port_open(spec.port):
+            # Something this checkout did not start (another checkout's platform?) serves the
+            # port: adopting it would run the tests against someone else's code and logs.
+            raise PlatformError(
+                f"port {spec.port} of {spec.name} is already in use by a process this checkout "
+                "did not start; stop it (e.g. `make down` in the checkout that started it)"
+            )
         command = spec.command(process)
         step(f"starting {spec.process_id(process)}")
         start_detached(
@@ -139,7 +146,8 @@ def readiness(layout: Layout, spec: ServiceSpec) -> list[Readiness]:
         def ready(url: str | None = url, process_id: str = process_id) -> bool:
             if url is None:
                 return _running_steadily(layout, process_id)
-            return http_ok(url)
+            # Only our own live process counts, not whatever else answers on the port.
+            return tracked_pid(layout, process_id) is not None and http_ok(url)
 
         checks.append(
             Readiness(name=process_id, url=url or "worker process", ready=ready, failed=failed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import textwrap
 from pathlib import Path
@@ -93,3 +94,26 @@ def test_up_seeds_starts_and_waits_for_a_service_and_down_stops_it(layout: Layou
     assert not is_alive(api_pid)
     assert not is_alive(worker_pid)
     assert services.processes_to_start(layout, spec) == ["api", "worker"]
+
+
+def test_a_port_served_by_a_process_up_did_not_start_is_refused_not_adopted(
+    layout: Layout,
+) -> None:
+    """Another checkout's service on the port must not pass for this checkout's."""
+    port = free_port()
+    write_fake_service(layout, port)
+    [spec] = discover_services(layout.services)
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", port))
+    squatter.listen()
+    try:
+        started, failed = cli.start_services(
+            layout, [spec], {"RABBITMQ_URL": "amqp://x"}, ensure_jwt_keys(layout)
+        )
+        assert (started, failed) == ([], ["fake"])
+        assert tracked_pid(layout, "fake-api") is None
+        [api_check] = [c for c in services.readiness(layout, spec) if c.name == "fake-api"]
+        assert not api_check.ready()
+    finally:
+        squatter.close()
+        cli.down(layout)
