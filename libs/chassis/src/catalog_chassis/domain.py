@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,3 +52,39 @@ def iso_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with a ``Z``, as the HTTP API renders timestamps, so an event's
     snapshot and the API's body carry identical strings."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class VersionedAggregate(Aggregate):
+    """An aggregate whose every change bumps ``version`` and ``updated_at`` and records an
+    event carrying its snapshot. Subclasses set ``AGGREGATE_TYPE`` (``"price"``, the routing
+    key's first part) and ``EVENT_PREFIX`` (``"Price"``), and define ``id``, ``version``,
+    ``updated_at`` and ``snapshot()``; ``record_change("locked")`` then records
+    ``PriceLocked`` with routing key ``price.locked``."""
+
+    AGGREGATE_TYPE: ClassVar[str]
+    EVENT_PREFIX: ClassVar[str]
+    id: Any
+    version: int
+    updated_at: datetime
+
+    def snapshot(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def record_created(self) -> None:
+        self._record_event("created")
+
+    def record_change(self, action: str) -> None:
+        self.version += 1
+        self.updated_at = datetime.now(UTC)
+        self._record_event(action)
+
+    def _record_event(self, action: str) -> None:
+        self.record(
+            DomainEvent(
+                aggregate_type=self.AGGREGATE_TYPE,
+                action=action,
+                type=self.EVENT_PREFIX + "".join(part.capitalize() for part in action.split("_")),
+                aggregate_id=str(self.id),
+                data=self.snapshot(),
+            )
+        )

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from catalog_chassis.domain import Aggregate, DomainEvent, iso_timestamp
+from catalog_chassis.domain import VersionedAggregate, iso_timestamp
 from catalog_chassis.errors import FieldError, ValidationFailed
 from catalog_chassis.naming import name_errors, normalize_name
 from characteristic_service.domain.units import UnitOfMeasure
 
 VALUE_MAX_LENGTH = 100
-AGGREGATE_TYPE = "characteristic"
 
 
 def _now() -> datetime:
@@ -39,7 +38,10 @@ def validated(name: str, value: str, unit: str) -> tuple[str, str, UnitOfMeasure
 
 
 @dataclass(eq=False, kw_only=True)
-class Characteristic(Aggregate):
+class Characteristic(VersionedAggregate):
+    AGGREGATE_TYPE = "characteristic"
+    EVENT_PREFIX = "Characteristic"
+
     name: str
     value: str
     unit_of_measure: UnitOfMeasure
@@ -49,13 +51,13 @@ class Characteristic(Aggregate):
     updated_at: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
-        Aggregate.__init__(self)
+        VersionedAggregate.__init__(self)
 
     @classmethod
     def create(cls, *, name: str, value: str, unit_of_measure: str) -> Characteristic:
         clean_name, clean_value, unit = validated(name, value, unit_of_measure)
         characteristic = cls(name=clean_name, value=clean_value, unit_of_measure=unit)
-        characteristic._raise("created", "CharacteristicCreated")
+        characteristic.record_created()
         return characteristic
 
     def update(self, *, name: str, value: str, unit_of_measure: str) -> bool:
@@ -64,15 +66,11 @@ class Characteristic(Aggregate):
         if (clean_name, clean_value, unit) == (self.name, self.value, self.unit_of_measure):
             return False
         self.name, self.value, self.unit_of_measure = clean_name, clean_value, unit
-        self.version += 1
-        self.updated_at = _now()
-        self._raise("updated", "CharacteristicUpdated")
+        self.record_change("updated")
         return True
 
     def delete(self) -> None:
-        self.version += 1
-        self.updated_at = _now()
-        self._raise("deleted", "CharacteristicDeleted")
+        self.record_change("deleted")
 
     def snapshot(self) -> dict[str, Any]:
         """The aggregate as the API and the events show it (camelCase, JSON-ready)."""
@@ -85,14 +83,3 @@ class Characteristic(Aggregate):
             "createdAt": iso_timestamp(self.created_at),
             "updatedAt": iso_timestamp(self.updated_at),
         }
-
-    def _raise(self, action: str, event_type: str) -> None:
-        self.record(
-            DomainEvent(
-                aggregate_type=AGGREGATE_TYPE,
-                action=action,
-                type=event_type,
-                aggregate_id=str(self.id),
-                data=self.snapshot(),
-            )
-        )

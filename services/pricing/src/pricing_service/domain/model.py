@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from catalog_chassis.domain import Aggregate, DomainEvent, iso_timestamp
+from catalog_chassis.domain import VersionedAggregate, iso_timestamp
 from catalog_chassis.errors import Conflict, FieldError, Locked, ValidationFailed
 from catalog_chassis.naming import normalize_name
 from pricing_service.domain.money import (
@@ -26,7 +26,6 @@ from pricing_service.domain.money import (
 from pricing_service.domain.naming import price_name_errors
 
 UNIT_MAX_LENGTH = 50
-AGGREGATE_TYPE = "price"
 
 
 def _now() -> datetime:
@@ -67,7 +66,10 @@ class PriceTerms:
 
 
 @dataclass(eq=False, kw_only=True)
-class Price(Aggregate):
+class Price(VersionedAggregate):
+    AGGREGATE_TYPE = "price"
+    EVENT_PREFIX = "Price"
+
     name: str
     value: Decimal
     unit: str
@@ -79,7 +81,7 @@ class Price(Aggregate):
     updated_at: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
-        Aggregate.__init__(self)
+        VersionedAggregate.__init__(self)
 
     @property
     def locked(self) -> bool:
@@ -92,7 +94,7 @@ class Price(Aggregate):
     @classmethod
     def create(cls, terms: PriceTerms) -> Price:
         price = cls(name=terms.name, value=terms.value, unit=terms.unit, currency=terms.currency)
-        price._raise("created", "PriceCreated")
+        price.record_created()
         return price
 
     def update(self, terms: PriceTerms) -> bool:
@@ -106,12 +108,12 @@ class Price(Aggregate):
             terms.unit,
             terms.currency,
         )
-        self._changed("updated", "PriceUpdated")
+        self.record_change("updated")
         return True
 
     def delete(self) -> None:
         self._refuse_while_locked("deleted")
-        self._changed("deleted", "PriceDeleted")
+        self.record_change("deleted")
 
     def lock(self, saga_id: uuid.UUID) -> bool:
         """Lock for `saga_id`; False when that saga holds the lock already (a retry).
@@ -124,7 +126,7 @@ class Price(Aggregate):
         if self.locked_by_saga_id is not None:
             raise Conflict(f"The price is locked by saga {self.locked_by_saga_id}, not {saga_id}.")
         self.locked_by_saga_id = saga_id
-        self._changed("locked", "PriceLocked")
+        self.record_change("locked")
         return True
 
     def unlock(self, saga_id: uuid.UUID) -> bool:
@@ -143,7 +145,7 @@ class Price(Aggregate):
                 f"saga {saga_id} cannot unlock it."
             )
         self.locked_by_saga_id = None
-        self._changed("unlocked", "PriceUnlocked")
+        self.record_change("unlocked")
         return True
 
     def snapshot(self) -> dict[str, Any]:
@@ -167,19 +169,3 @@ class Price(Aggregate):
                 f"The price is locked by saga {self.locked_by_saga_id} and cannot be {change} "
                 "until that saga unlocks it."
             )
-
-    def _changed(self, action: str, event_type: str) -> None:
-        self.version += 1
-        self.updated_at = _now()
-        self._raise(action, event_type)
-
-    def _raise(self, action: str, event_type: str) -> None:
-        self.record(
-            DomainEvent(
-                aggregate_type=AGGREGATE_TYPE,
-                action=action,
-                type=event_type,
-                aggregate_id=str(self.id),
-                data=self.snapshot(),
-            )
-        )

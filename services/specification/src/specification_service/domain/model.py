@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from catalog_chassis.domain import Aggregate, DomainEvent, iso_timestamp
+from catalog_chassis.domain import VersionedAggregate, iso_timestamp
 from catalog_chassis.errors import FieldError, ValidationFailed
 from catalog_chassis.naming import name_errors, normalize_name
 
 DESCRIPTION_MAX_LENGTH = 2000
 # Each characteristic may cost a lookup in the characteristic service: bound the fan-out.
 MAX_CHARACTERISTICS = 100
-AGGREGATE_TYPE = "specification"
 CHARACTERISTIC_IDS_FIELD = "characteristicIds"
 
 
@@ -63,7 +62,10 @@ class SpecificationContent:
 
 
 @dataclass(eq=False, kw_only=True)
-class Specification(Aggregate):
+class Specification(VersionedAggregate):
+    AGGREGATE_TYPE = "specification"
+    EVENT_PREFIX = "Specification"
+
     name: str
     description: str | None
     characteristic_ids: list[uuid.UUID]
@@ -73,7 +75,7 @@ class Specification(Aggregate):
     updated_at: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
-        Aggregate.__init__(self)
+        VersionedAggregate.__init__(self)
 
     @classmethod
     def create(cls, content: SpecificationContent) -> Specification:
@@ -82,7 +84,7 @@ class Specification(Aggregate):
             description=content.description,
             characteristic_ids=list(content.characteristic_ids),
         )
-        specification._raise("created", "SpecificationCreated")
+        specification.record_created()
         return specification
 
     @property
@@ -105,15 +107,11 @@ class Specification(Aggregate):
         self.name = content.name
         self.description = content.description
         self.characteristic_ids = list(content.characteristic_ids)
-        self.version += 1
-        self.updated_at = _now()
-        self._raise("updated", "SpecificationUpdated")
+        self.record_change("updated")
         return True
 
     def delete(self) -> None:
-        self.version += 1
-        self.updated_at = _now()
-        self._raise("deleted", "SpecificationDeleted")
+        self.record_change("deleted")
 
     def snapshot(self) -> dict[str, Any]:
         """The aggregate as the API and the events show it (camelCase, JSON-ready)."""
@@ -126,14 +124,3 @@ class Specification(Aggregate):
             "createdAt": iso_timestamp(self.created_at),
             "updatedAt": iso_timestamp(self.updated_at),
         }
-
-    def _raise(self, action: str, event_type: str) -> None:
-        self.record(
-            DomainEvent(
-                aggregate_type=AGGREGATE_TYPE,
-                action=action,
-                type=event_type,
-                aggregate_id=str(self.id),
-                data=self.snapshot(),
-            )
-        )
