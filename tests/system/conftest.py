@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -55,3 +56,24 @@ def service_log():
         return (LOGS / f"{process}.log").read_text(errors="replace").splitlines()
 
     return read
+
+
+async def _queue_drained(name: str, within: float = 20.0) -> None:
+    """Wait until a consumer's queue holds no ready or unacknowledged message."""
+    management = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")
+    async with httpx.AsyncClient(base_url=management, auth=("guest", "guest")) as client:
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            queue = (await client.get(f"/api/queues/%2F/{name}")).json()
+            if queue.get("messages", 1) == 0 and queue.get("messages_unacknowledged", 1) == 0:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{name} did not drain: {queue.get('messages')}")
+            await asyncio.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def queue_drained() -> Callable[..., Awaitable[None]]:
+    """``await queue_drained("characteristic.specifications")``: the consumer has handled
+    every event published so far."""
+    return _queue_drained

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import uuid
 
-import httpx
 import pytest
 
 from catalog_chassis.testing import collect_messages, durable_probe_queue
@@ -23,22 +20,8 @@ def tag() -> str:
     return uuid.uuid4().hex[:8]
 
 
-async def queue_drained(name: str, within: float = 20.0) -> None:
-    """Wait until a consumer's queue holds no ready or unacknowledged message."""
-    management = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")
-    async with httpx.AsyncClient(base_url=management, auth=("guest", "guest")) as client:
-        deadline = asyncio.get_running_loop().time() + within
-        while True:
-            queue = (await client.get(f"/api/queues/%2F/{name}")).json()
-            if queue.get("messages", 1) == 0 and queue.get("messages_unacknowledged", 1) == 0:
-                return
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{name} did not drain: {queue.get('messages')}")
-            await asyncio.sleep(0.2)
-
-
 async def test_specifications_check_references_and_protect_used_characteristics(
-    edge, admin, rabbitmq_url
+    edge, admin, rabbitmq_url, queue_drained
 ):
     async with durable_probe_queue(rabbitmq_url, ["specification.#"]) as queue:
         characteristic = await edge.post(

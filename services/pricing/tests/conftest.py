@@ -1,4 +1,5 @@
-"""The pricing app in-process against a migrated throwaway Postgres database."""
+"""The pricing app in-process against a migrated throwaway Postgres database, and its
+offering-usage tracker fed offering events through the real broker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from catalog_chassis.testing import (
     admin,
     client,
+    consumer_fixture,
     migrated_database,
     outbox,
     rabbitmq_url,
@@ -19,6 +21,7 @@ from catalog_chassis.testing import (
 )
 from pricing_service.config import PricingSettings
 from pricing_service.entrypoints.api import create_app
+from pricing_service.entrypoints.consumers import subscribe_offering_events
 
 # The chassis' fixtures these tests use (see catalog_chassis.testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
@@ -38,3 +41,7 @@ async def app(database_url, tokens):
     application = create_app(settings, token_verifier=tokens.verifier)
     yield application
     await application.state.container.engine.dispose()
+
+
+# The offering-usage tracker consuming offering events from the real broker.
+offering_events = consumer_fixture(subscribe_offering_events, app_id="pricing")

@@ -1,11 +1,10 @@
-"""The specification app in-process against a migrated throwaway Postgres database, and a
+"""The specification app in-process against a migrated throwaway Postgres database, its
+offering-usage tracker fed offering events through the real broker, and a
 real characteristic service (its own app and database) listening on a free local port, so
 that characteristic lookups travel over real HTTP."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from catalog_chassis.http_client import circuit_breaker_for
 from catalog_chassis.testing import (
@@ -21,9 +19,12 @@ from catalog_chassis.testing import (
     admin,
     asgi_client,
     client,
+    consumer_fixture,
+    free_port,
     migrated_database,
     outbox,
     rabbitmq_url,
+    serving_app,
     sql,
     tokens,
     user,
@@ -33,6 +34,7 @@ from characteristic_service.entrypoints.api import create_app as create_characte
 from specification_service.bootstrap import CHARACTERISTIC_SERVICE
 from specification_service.config import SpecificationSettings
 from specification_service.entrypoints.api import create_app
+from specification_service.entrypoints.consumers import subscribe_offering_events
 
 # The chassis' fixtures these tests use (see catalog_chassis.testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
@@ -40,12 +42,6 @@ __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 CHARACTERISTIC_SERVICE_DIR = SERVICE_DIR.parent / "characteristic"
 CHARACTERISTICS = "/api/v1/characteristics"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -63,20 +59,8 @@ async def characteristic_url(tokens) -> AsyncIterator[str]:
             CharacteristicSettings(database_url=url, environment="development"),
             token_verifier=tokens.verifier,
         )
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(application, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-        )
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            if serving.done():
-                serving.result()  # re-raises why it could not start
-            await asyncio.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            await asyncio.wait_for(serving, 30)
+        async with serving_app(application) as url:
+            yield url
 
 
 def specification_app(database_url: str, characteristic_url: str, tokens: TestTokens):
@@ -138,3 +122,7 @@ async def new_characteristic(
             return body
 
         yield create
+
+
+# The offering-usage tracker consuming offering events from the real broker.
+offering_events = consumer_fixture(subscribe_offering_events, app_id="specification")

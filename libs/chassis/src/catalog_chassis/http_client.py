@@ -9,10 +9,11 @@ then one trial call decides whether to close it again. Failures reach the caller
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 from aiobreaker import CircuitBreaker, CircuitBreakerError
@@ -20,6 +21,9 @@ from opentelemetry.propagate import inject
 
 from catalog_chassis.context import CORRELATION_HEADER, get_correlation_id
 from catalog_chassis.errors import ServiceUnavailable
+from catalog_chassis.references import Known, MalformedSnapshot
+
+K = TypeVar("K", bound=Known)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=4.0, write=4.0, pool=2.0)
 DEFAULT_FAIL_MAX = 3
@@ -136,3 +140,37 @@ def _context_headers() -> dict[str, str]:
         headers[CORRELATION_HEADER] = correlation_id
     inject(headers)
     return headers
+
+
+class HttpDirectory(Generic[K]):
+    """The ``ReferenceDirectory`` of a resource another service owns: ``GET <path>/{id}``
+    through a ServiceClient (timeouts, circuit breaker, correlation and trace headers), the
+    body read by ``parse`` (the owner's snapshot parser; its events carry the same shape)."""
+
+    def __init__(
+        self, client: ServiceClient, path: str, parse: Callable[[Mapping[str, Any]], K]
+    ) -> None:
+        self._client = client
+        self._path = path.rstrip("/")
+        self._parse = parse
+
+    async def find(self, item_id: uuid.UUID, *, credentials: str | None) -> K | None:
+        # The owner's API wants an authenticated caller: the lookup is theirs.
+        headers = {"Authorization": f"Bearer {credentials}"} if credentials else {}
+        response = await self._client.get(f"{self._path}/{item_id}", headers=headers)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            # Not the caller's mistake (their token was good enough for us): we cannot tell.
+            raise ServiceUnavailable(
+                f"{self._client.name} answered HTTP {response.status_code} to a lookup"
+            )
+        try:
+            return self._parse(response.json())
+        except (ValueError, MalformedSnapshot) as error:
+            raise ServiceUnavailable(
+                f"{self._client.name} answered a lookup with an unexpected body"
+            ) from error
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

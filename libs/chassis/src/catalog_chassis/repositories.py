@@ -1,27 +1,31 @@
 """Plumbing every SQL repository needs: LIKE patterns, optimistic-concurrency checks,
 constraint violations as conflicts, and paged list queries.
 
-These are small functions, not a repository base class: each service's repository keeps its
-own tables, filters and messages, and calls these for the mechanics they share.
+Small functions for the mechanics, and ``SqlNamedRepository`` for the repository every
+versioned, uniquely named aggregate needs: each service's subclass keeps its own table,
+filters and sort columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from typing import Any, TypeVar, cast
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, func, select, text
+from sqlalchemy import CursorResult, Result, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog_chassis.errors import Conflict, PreconditionFailed
+from catalog_chassis.naming import name_key
 
 # The escape character of the patterns below: pass it as ``column.like(pattern, escape=...)``.
 LIKE_ESCAPE = "\\"
 
 RowT = TypeVar("RowT")
+AggregateT = TypeVar("AggregateT")
 
 
 def escape_like(text: str) -> str:
@@ -92,3 +96,100 @@ async def serialize_on(session: AsyncSession, key: str) -> None:
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
     )
+
+
+class NamedRow(Protocol[AggregateT]):
+    """A SQLModel table class of a versioned, uniquely named aggregate: columns ``id``,
+    ``name_key`` (unique), ``version`` and ``created_at``; ``values_of`` maps an aggregate
+    to its row's values and ``to_domain`` back."""
+
+    id: Any
+    name_key: Any
+    version: Any
+
+    @staticmethod
+    def values_of(aggregate: AggregateT) -> dict[str, object]: ...
+
+    def to_domain(self) -> AggregateT: ...
+
+
+class SqlNamedRepository(Generic[AggregateT]):
+    """get, name_taken, add, save, remove and a paged list for one aggregate type, with
+    optimistic concurrency on every write and the unique name index deciding races. A
+    service subclasses it, sets ``ROW``, ``RESOURCE`` and ``SORT_COLUMNS``, and adds
+    ``list`` with its own filters through ``_page``."""
+
+    ROW: ClassVar[type[Any]]
+    RESOURCE: ClassVar[str]
+    SORT_COLUMNS: ClassVar[Mapping[Any, Any]]
+
+    def __init__(self, session: AsyncSession, track: Callable[[AggregateT], AggregateT]) -> None:
+        self._session = session
+        self._track = track
+
+    async def get(self, aggregate_id: uuid.UUID, *, for_update: bool = False) -> AggregateT | None:
+        row = await self._session.get(self.ROW, aggregate_id, with_for_update=for_update)
+        return self._track(row.to_domain()) if row else None
+
+    async def name_taken(self, name: str, *, excluding: uuid.UUID | None = None) -> bool:
+        statement = select(self.ROW.id).where(self.ROW.name_key == name_key(name))
+        if excluding is not None:
+            statement = statement.where(self.ROW.id != excluding)
+        return (await self._session.execute(statement.limit(1))).first() is not None
+
+    async def add(self, aggregate: AggregateT) -> None:
+        self._track(aggregate)
+        async with self._unique_name(aggregate):
+            await self._session.execute(insert(self.ROW).values(**self.ROW.values_of(aggregate)))
+
+    async def save(self, aggregate: AggregateT, *, expected_version: int) -> None:
+        values = self.ROW.values_of(aggregate)
+        del values["id"], values["created_at"]
+        async with self._unique_name(aggregate):
+            result = await self._session.execute(
+                update(self.ROW)
+                .where(self.ROW.id == aggregate.id)  # type: ignore[attr-defined]
+                .where(self.ROW.version == expected_version)
+                .values(**values)
+            )
+        require_one_row_changed(result, resource=self.RESOURCE)
+
+    async def remove(self, aggregate: AggregateT, *, expected_version: int) -> None:
+        result = await self._session.execute(
+            delete(self.ROW)
+            .where(self.ROW.id == aggregate.id)  # type: ignore[attr-defined]
+            .where(self.ROW.version == expected_version)
+        )
+        require_one_row_changed(result, resource=self.RESOURCE)
+
+    async def _page(
+        self,
+        conditions: Sequence[ColumnElement[bool]],
+        *,
+        sort: Any,
+        descending: bool,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[AggregateT], int]:
+        """One page in ``SORT_COLUMNS[sort]`` order (ties broken by id) and the total."""
+        column = self.SORT_COLUMNS[sort]
+        rows, total = await fetch_page(
+            self._session,
+            self.ROW,
+            where=conditions,
+            order_by=[column.desc() if descending else column.asc(), self.ROW.id],
+            limit=limit,
+            offset=offset,
+        )
+        return [row.to_domain() for row in rows], total
+
+    def _name_contains(self, text: str) -> ColumnElement[bool]:
+        """Names containing ``text`` in any case (LIKE on the casefolded key)."""
+        pattern = contains_pattern(name_key(text))
+        condition: ColumnElement[bool] = self.ROW.name_key.like(pattern, escape=LIKE_ESCAPE)
+        return condition
+
+    def _unique_name(self, aggregate: AggregateT) -> AbstractAsyncContextManager[None]:
+        # The unique index on name_key decides a race between two writers.
+        name = aggregate.name  # type: ignore[attr-defined]
+        return integrity_error_as_conflict(f"A {self.RESOURCE} named '{name}' already exists.")

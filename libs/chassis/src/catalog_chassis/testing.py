@@ -20,10 +20,12 @@ import asyncio
 import copy
 import os
 import shutil
+import socket
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +47,22 @@ from catalog_chassis.db import (
     create_session_factory,
     libpq_dsn,
 )
-from catalog_chassis.errors import PreconditionFailed
+from catalog_chassis.domain import DomainEvent
+from catalog_chassis.errors import PreconditionFailed, ServiceUnavailable
+from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.broker import make_broker
-from catalog_chassis.messaging.cloudevents import CLOUDEVENTS_CONTENT_TYPE
-from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME
+from catalog_chassis.messaging.cloudevents import (
+    CLOUDEVENTS_CONTENT_TYPE,
+    CloudEvent,
+    cloud_event_from,
+)
+from catalog_chassis.messaging.consumer import EventSubscription
+from catalog_chassis.messaging.runner import serve_consumers
+from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME, ConsumerQueue, consumer_queue
 from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
 from catalog_chassis.naming import name_key
 from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
+from catalog_chassis.usages import Referrer, ReferrerUsage
 
 PLATFORM_ENV_FILE = Path(".local") / "platform.env"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -374,6 +385,132 @@ async def running_outbox_relay(
         await engine.dispose()
 
 
+# Retries for consumers under test: a poison message reaches the DLQ in well under a second.
+FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
+
+
+@asynccontextmanager
+async def own_consumer_queue(url: str, production: ConsumerQueue) -> AsyncIterator[ConsumerQueue]:
+    """The production queue's bindings under a name of the test's own, plus a key of its own
+    (the last), so that poison messages reach no other consumer (the platform's may run).
+    Deleted, with its dead-letter queue, afterwards."""
+    name = f"{production.name}.test-{uuid.uuid4().hex[:8]}"
+    queue = consumer_queue(
+        name,
+        [*production.binding_keys, f"test.{name}"],
+        extra_arguments=THROWAWAY_QUEUE_ARGS,
+    )
+    try:
+        yield queue
+    finally:
+        await delete_queues(url, [queue.name, queue.dead_letter_queue.name])
+
+
+@dataclass
+class ConsumerUnderTest:
+    """A service's consumer serving a queue of the test's own (see :func:`own_consumer_queue`)
+    against the real broker and database: the platform's own consumers never see what the
+    test publishes to the queue's own key."""
+
+    queue: ConsumerQueue
+    rabbitmq_url: str
+    sql: SqlRunner
+
+    @property
+    def own_key(self) -> str:
+        return self.queue.binding_keys[-1]
+
+    async def deliver(self, routing_key: str, event: CloudEvent, *, wait: bool = True) -> None:
+        """Publish ``event`` to catalog.events; with ``wait`` (the default), return once the
+        consumer has processed it (its processed_events row is committed)."""
+        await publish_event(self.rabbitmq_url, routing_key, event.to_json_bytes())
+        if wait:
+            await eventually(lambda: self.processed(event))
+
+    async def processed(self, event: CloudEvent) -> bool:
+        return bool(
+            await self.sql(
+                "SELECT 1 FROM processed_events WHERE consumer = :c AND event_id = :e",
+                c=self.queue.name,
+                e=event.id,
+            )
+        )
+
+
+@asynccontextmanager
+async def consumer_under_test(
+    subscription: EventSubscription, *, database_url: str, rabbitmq_url: str, app_id: str
+) -> AsyncIterator[ConsumerUnderTest]:
+    """``subscription``'s handler consuming in the background (two attempts, fast retries)
+    until the block ends; the queue and its dead letters are deleted afterwards."""
+    engine = create_engine(database_url)
+    broker = make_broker(rabbitmq_url, app_id=app_id)
+    async with (
+        own_consumer_queue(rabbitmq_url, subscription.queue) as queue,
+        sql_runner(database_url) as sql,
+    ):
+        subscription(
+            broker,
+            create_session_factory(engine),
+            queue=queue,
+            max_attempts=2,
+            backoff=FAST_RETRIES,
+        )
+        try:
+            async with running_in_background(lambda stop: serve_consumers(broker, [queue], stop)):
+
+                async def started() -> bool:
+                    return bool(broker.running)
+
+                await eventually(started)
+                yield ConsumerUnderTest(queue, rabbitmq_url, sql)
+        finally:
+            await engine.dispose()
+
+
+def consumer_fixture(subscription: EventSubscription, *, app_id: str) -> Any:
+    """A pytest fixture (over the service's ``database_url`` and ``rabbitmq_url``) giving
+    a :class:`ConsumerUnderTest` for ``subscription``: in a conftest.py,
+    ``offering_events = consumer_fixture(subscribe_offering_events, app_id="pricing")``."""
+
+    @pytest.fixture
+    async def consumer(database_url: str, rabbitmq_url: str) -> AsyncIterator[ConsumerUnderTest]:
+        async with consumer_under_test(
+            subscription, database_url=database_url, rabbitmq_url=rabbitmq_url, app_id=app_id
+        ) as running:
+            yield running
+
+    return consumer
+
+
+class SnapshotEvents:
+    """An aggregate of another service as its snapshot events show it, for tests of their
+    consumers (when the owner's code is not at hand): ``event("published",
+    lifecycleStatus="PUBLISHED")`` applies the changes to the snapshot, bumps its version and
+    returns the event as the owner's outbox would publish it: (routing key, CloudEvent)."""
+
+    def __init__(self, aggregate_type: str, **snapshot: Any) -> None:
+        self.aggregate_type = aggregate_type
+        self.snapshot: dict[str, Any] = {"id": str(uuid.uuid4()), "version": 0, **snapshot}
+
+    @property
+    def id(self) -> str:
+        return str(self.snapshot["id"])
+
+    def event(self, action: str, **changes: Any) -> tuple[str, CloudEvent]:
+        self.snapshot = {**self.snapshot, **changes, "version": self.snapshot["version"] + 1}
+        words = [self.aggregate_type, *action.split("_")]
+        event = DomainEvent(
+            aggregate_type=self.aggregate_type,
+            action=action,
+            type="".join(word.capitalize() for word in words),
+            aggregate_id=self.id,
+            data=dict(self.snapshot),
+        )
+        cloud_event = cloud_event_from(event, service=self.aggregate_type, correlation_id="test")
+        return event.routing_key, cloud_event
+
+
 @contextmanager
 def rabbitmq_app_stopped() -> Iterator[None]:
     """RabbitMQ's application stopped (the node keeps running); always started again."""
@@ -566,3 +703,105 @@ class InMemoryAggregates:
     def _require_version(self, aggregate: Any, expected_version: int) -> None:
         if self.rows[aggregate.id].version != expected_version:
             raise PreconditionFailed("stale")
+
+
+class InMemoryReferenceUsages:
+    """A fake :class:`catalog_chassis.usages.ReferenceUsages`. It applies writes at once: the
+    SQL adapter's record and release are atomic too."""
+
+    def __init__(self) -> None:
+        self.versions: dict[uuid.UUID, int] = {}
+        self.by_referrer: dict[uuid.UUID, ReferrerUsage] = {}
+
+    async def referrers_of(self, referenced_id: uuid.UUID) -> list[Referrer]:
+        using = [u.referrer for u in self.by_referrer.values() if referenced_id in u.referenced_ids]
+        return sorted(using, key=lambda referrer: (referrer.name, str(referrer.id)))
+
+    async def record(self, usage: ReferrerUsage) -> bool:
+        if not self._advance(usage.referrer.id, usage.version):
+            return False
+        self.by_referrer[usage.referrer.id] = usage
+        return True
+
+    async def release(self, referrer_id: uuid.UUID, *, version: int) -> bool:
+        if not self._advance(referrer_id, version):
+            return False
+        self.by_referrer.pop(referrer_id, None)
+        return True
+
+    def _advance(self, referrer_id: uuid.UUID, version: int) -> bool:
+        if self.versions.get(referrer_id, 0) >= version:
+            return False
+        self.versions[referrer_id] = version
+        return True
+
+
+class InMemoryReferenceCache:
+    """A fake ``ReferenceCache``: newest version wins, tombstones are final; writes apply at
+    once (the SQL adapter's store and forget are single statements)."""
+
+    def __init__(self) -> None:
+        self.cached: dict[Any, Any] = {}
+        self.tombstones: dict[Any, int] = {}
+
+    async def known(self, ids: Any) -> set[Any]:
+        return {i for i in ids if i in self.cached}
+
+    async def removed(self, ids: Any) -> set[Any]:
+        return {i for i in ids if i in self.tombstones}
+
+    async def store(self, item: Any) -> bool:
+        current = self.cached.get(item.id)
+        if item.id in self.tombstones or (current is not None and current.version >= item.version):
+            return False
+        self.cached[item.id] = item
+        return True
+
+    async def forget(self, item_id: Any, *, version: int) -> None:
+        self.tombstones[item_id] = max(version, self.tombstones.get(item_id, 0))
+        self.cached.pop(item_id, None)
+
+
+class InMemoryDirectory:
+    """A fake ``ReferenceDirectory``: ``items`` exist; ``down`` makes every lookup a
+    ServiceUnavailable; ``asked`` records the ids looked up."""
+
+    def __init__(self) -> None:
+        self.items: dict[Any, Any] = {}
+        self.down = False
+        self.asked: list[Any] = []
+
+    async def find(self, item_id: Any, *, credentials: str | None) -> Any:
+        self.asked.append(item_id)
+        if self.down:
+            raise ServiceUnavailable("the owner is down")
+        return self.items.get(item_id)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (at the moment of asking)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def serving_app(application: Any) -> AsyncIterator[str]:
+    """Serve an ASGI app with uvicorn in this event loop on a free loopback port, for tests
+    whose service must reach another one over real HTTP; yields its base URL."""
+    import uvicorn  # a test-only dependency of the services' test suites
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        if serving.done():
+            serving.result()  # re-raises why it could not start
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(serving, 30)

@@ -88,14 +88,14 @@ async def test_out_of_order_versions_are_ignored(new_specification, events_of, d
 async def test_poison_messages_land_in_the_dead_letter_queue(
     rabbitmq_url, specification_events, new_specification, events_of
 ):
-    own_key = specification_events.binding_keys[-1]
+    own_key = specification_events.own_key
     broken = CloudEvent.model_validate(
         {**events_of(new_specification(SPEED))[0].to_json_dict(), "data": {"id": "nonsense"}}
     )
     await publish_event(rabbitmq_url, own_key, b"[1, 2")
     await publish_event(rabbitmq_url, own_key, broken.to_json_bytes())
     dead = await collect_messages(
-        rabbitmq_url, specification_events.dead_letter_queue.name, 2, within=15
+        rabbitmq_url, specification_events.queue.dead_letter_queue.name, 2, within=15
     )
     assert dead[0].body == b"[1, 2"
     assert CloudEvent.model_validate_json(dead[1].body).id == broken.id

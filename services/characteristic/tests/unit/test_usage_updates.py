@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from characteristic_service.application.usage_updates import apply_specification_event
-from characteristic_service.domain.usages import MalformedSnapshot, SpecificationUsage
+from characteristic_service.domain.usages import SPECIFICATION_USAGE_EVENTS, MalformedSnapshot
 
 SPEC = uuid.uuid4()
 SPEED, LATENCY = uuid.uuid4(), uuid.uuid4()
@@ -27,7 +27,7 @@ def usages(uow):
 
 
 async def users_of(usages, characteristic_id) -> list[str]:
-    return [s.name for s in await usages.specifications_using(characteristic_id)]
+    return [s.name for s in await usages.referrers_of(characteristic_id)]
 
 
 class TestSpecificationEvents:
@@ -73,6 +73,8 @@ class TestSpecificationEvents:
             )
 
     def test_a_snapshot_is_read_with_its_characteristics_as_a_set(self):
-        usage = SpecificationUsage.from_snapshot(snapshot(4, [SPEED, SPEED, LATENCY]))
-        assert usage.version == 4 and usage.characteristic_ids == {SPEED, LATENCY}
-        assert (usage.specification.id, usage.specification.name) == (SPEC, "Fibre home")
+        usage = SPECIFICATION_USAGE_EVENTS.change(
+            "SpecificationUpdated", snapshot(4, [SPEED, SPEED, LATENCY])
+        )
+        assert usage.version == 4 and usage.referenced_ids == {SPEED, LATENCY}
+        assert (usage.referrer.id, usage.referrer.name) == (SPEC, "Fibre home")

@@ -3,19 +3,19 @@ import uuid
 import pytest
 
 from catalog_chassis.errors import Conflict, NotFound, PreconditionFailed, ValidationFailed
+from catalog_chassis.usages import Referrer, ReferrerUsage
 from characteristic_service.application.ports import CharacteristicQuery
 from characteristic_service.application.use_cases import (
     CharacteristicChanges,
     CharacteristicFields,
 )
-from characteristic_service.domain.usages import SpecificationReference, SpecificationUsage
 
 
-def usage(name, characteristic_ids, version=1) -> SpecificationUsage:
-    return SpecificationUsage(
-        specification=SpecificationReference(id=uuid.uuid4(), name=name),
+def usage(name, characteristic_ids, version=1) -> ReferrerUsage:
+    return ReferrerUsage(
+        referrer=Referrer(id=uuid.uuid4(), name=name),
         version=version,
-        characteristic_ids=frozenset(characteristic_ids),
+        referenced_ids=frozenset(characteristic_ids),
     )
 
 
@@ -114,15 +114,15 @@ class TestDelete:
             await service.delete(created.id)
         detail = caught.value.detail
         assert detail.index("'Fibre home'") < detail.index("'Fibre pro'")
-        for recorded in uow.usages.by_specification.values():
-            assert str(recorded.specification.id) in detail
+        for recorded in uow.usages.by_referrer.values():
+            assert str(recorded.referrer.id) in detail
         assert created.id in uow.characteristics.rows and len(uow.events) == 1
 
     async def test_once_no_specification_uses_it_delete_works(self, service, uow):
         created = await service.create(fields())
         used = usage("Fibre", [created.id])
         await uow.usages.record(used)
-        await uow.usages.release(used.specification.id, version=2)
+        await uow.usages.release(used.referrer.id, version=2)
         await service.delete(created.id)
         assert uow.characteristics.rows == {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_chassis.testing import InMemoryAggregates, InMemoryUnitOfWork
+from catalog_chassis.testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
 from pricing_service.application.ports import PriceQuery
 from pricing_service.application.use_cases import PriceService
 
@@ -26,6 +26,7 @@ class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.prices = FakePrices(self)
+        self.offering_usages = InMemoryReferenceUsages()
 
 
 @pytest.fixture

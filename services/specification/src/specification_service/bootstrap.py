@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalog_chassis.db import create_session_factory, database_engine
-from catalog_chassis.http_client import ServiceClient
+from catalog_chassis.http_client import HttpDirectory, ServiceClient
 from catalog_chassis.idempotency import IdempotencyStore
 from specification_service.application.references import CharacteristicReferences
 from specification_service.application.use_cases import SpecificationService
 from specification_service.config import SpecificationSettings
+from specification_service.domain.characteristics import KnownCharacteristic
 from specification_service.infrastructure.characteristic_directory import (
-    HttpCharacteristicDirectory,
+    http_characteristic_directory,
 )
 from specification_service.infrastructure.unit_of_work import SpecificationUnitOfWork
 
@@ -26,7 +27,7 @@ class Container:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     specifications: SpecificationService
-    characteristic_directory: HttpCharacteristicDirectory
+    characteristic_directory: HttpDirectory[KnownCharacteristic]
     idempotency: IdempotencyStore
 
     async def aclose(self) -> None:
@@ -42,7 +43,7 @@ def bootstrap(settings: SpecificationSettings | None = None) -> Container:
     def uow_factory() -> SpecificationUnitOfWork:
         return SpecificationUnitOfWork(sessions, service=settings.service_name)
 
-    directory = HttpCharacteristicDirectory(
+    directory = http_characteristic_directory(
         ServiceClient(CHARACTERISTIC_SERVICE, settings.characteristic_url)
     )
     return Container(

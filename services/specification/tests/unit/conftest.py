@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from catalog_chassis.errors import ServiceUnavailable
-from catalog_chassis.testing import InMemoryAggregates, InMemoryUnitOfWork
-from specification_service.application.ports import OfferingReference, SpecificationQuery
+from catalog_chassis.testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
+from specification_service.application.ports import SpecificationQuery
 from specification_service.application.references import CharacteristicReferences
 from specification_service.application.use_cases import SpecificationService
 from specification_service.domain.characteristics import KnownCharacteristic
@@ -65,20 +65,12 @@ class FakeCharacteristicCache:
         self.cached.pop(characteristic_id, None)
 
 
-class FakeOfferingUsages:
-    def __init__(self) -> None:
-        self.using: dict[uuid.UUID, list[OfferingReference]] = {}
-
-    async def offerings_using(self, specification_id):
-        return list(self.using.get(specification_id, []))
-
-
 class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.specifications = FakeSpecifications(self)
         self.characteristic_cache = FakeCharacteristicCache()
-        self.offering_usages = FakeOfferingUsages()
+        self.offering_usages = InMemoryReferenceUsages()
 
 
 class FakeDirectory:

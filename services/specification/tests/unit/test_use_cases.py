@@ -9,7 +9,8 @@ from catalog_chassis.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from specification_service.application.ports import OfferingReference, SpecificationQuery
+from catalog_chassis.usages import Referrer, ReferrerUsage
+from specification_service.application.ports import SpecificationQuery
 from specification_service.application.use_cases import (
     SpecificationChanges,
     SpecificationFields,
@@ -201,8 +202,10 @@ class TestDelete:
         self, service, uow, cached
     ):
         created = await service.create(fields(await cached(1)))
-        offering = OfferingReference(id=uuid.uuid4(), name="Fibre deal")
-        uow.offering_usages.using[created.id] = [offering]
+        offering = Referrer(id=uuid.uuid4(), name="Fibre deal")
+        await uow.offering_usages.record(
+            ReferrerUsage(referrer=offering, version=1, referenced_ids=frozenset({created.id}))
+        )
         with pytest.raises(Conflict) as caught:
             await service.delete(created.id)
         assert "'Fibre deal'" in caught.value.detail and str(offering.id) in caught.value.detail

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, Self
 
+from catalog_chassis.resources import ListWindow, Ordering
+from catalog_chassis.usages import ReferenceUsages
 from characteristic_service.domain.model import Characteristic
 from characteristic_service.domain.units import UnitOfMeasure
-from characteristic_service.domain.usages import SpecificationReference, SpecificationUsage
 
 
-class SortField(StrEnum):
+class SortField(Ordering):
     NAME = "name"
     VALUE = "value"
     CREATED_AT = "createdAt"
@@ -20,17 +20,19 @@ class SortField(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CharacteristicQuery:
+class CharacteristicQuery(ListWindow):
     name_contains: str | None = None
     unit_of_measure: UnitOfMeasure | None = None
     sort: SortField = SortField.NAME
-    descending: bool = False
-    limit: int = 20
-    offset: int = 0
 
 
 class CharacteristicRepository(Protocol):
-    async def get(self, characteristic_id: uuid.UUID) -> Characteristic | None: ...
+    async def get(
+        self, characteristic_id: uuid.UUID, *, for_update: bool = False
+    ) -> Characteristic | None:
+        """``for_update`` holds the row until commit, so writers of one characteristic take
+        turns."""
+        ...
 
     async def name_taken(self, name: str, *, excluding: uuid.UUID | None = None) -> bool: ...
 
@@ -45,22 +47,8 @@ class CharacteristicRepository(Protocol):
     async def list(self, query: CharacteristicQuery) -> tuple[list[Characteristic], int]: ...
 
 
-class CharacteristicUsages(Protocol):
-    """Which specifications use each characteristic, with the last version seen of each
-    specification, so that events arriving out of order cannot roll the view back."""
-
-    async def specifications_using(
-        self, characteristic_id: uuid.UUID
-    ) -> list[SpecificationReference]: ...
-
-    async def record(self, usage: SpecificationUsage) -> bool:
-        """Replace the specification's usages with these, unless a version as new or newer
-        was seen already (atomic, as replicas may race); False when it was not newer."""
-        ...
-
-    async def release(self, specification_id: uuid.UUID, *, version: int) -> bool:
-        """Forget the deleted specification's usages, remembering its final version."""
-        ...
+# Which specifications use each characteristic (the referrers, in the chassis' terms).
+CharacteristicUsages = ReferenceUsages
 
 
 class UnitOfWork(Protocol):

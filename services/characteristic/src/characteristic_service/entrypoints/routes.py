@@ -5,11 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from catalog_chassis.auth import AdminUser, CurrentUser
-from catalog_chassis.concurrency import parse_if_match, set_etag
-from catalog_chassis.pagination import Page, PageQuery, set_total_count
+from catalog_chassis.pagination import Page, PageQuery
+from catalog_chassis.rest import (
+    IfMatch,
+    created,
+    expected_version,
+    merge_patch_changes,
+    page,
+    sort_query,
+    versioned,
+)
 from characteristic_service.application.ports import CharacteristicQuery, SortField
 from characteristic_service.application.use_cases import (
     CharacteristicChanges,
@@ -35,16 +43,14 @@ def characteristic_service(request: Request) -> CharacteristicService:
 
 
 Characteristics = Annotated[CharacteristicService, Depends(characteristic_service)]
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description='The ETag you last read, e.g. "3"; 412 if stale'),
-]
-SORT_VALUES = [f"{prefix}{field.value}" for field in SortField for prefix in ("", "-")]
 
 
-def _public(characteristic: Characteristic, response: Response) -> CharacteristicPublic:
-    set_etag(response, characteristic.version)
+def _public(characteristic: Characteristic) -> CharacteristicPublic:
     return CharacteristicPublic.model_validate(characteristic)
+
+
+def _versioned(characteristic: Characteristic, response: Response) -> CharacteristicPublic:
+    return versioned(response, characteristic.version, _public(characteristic))
 
 
 def _fields(body: CharacteristicWrite) -> CharacteristicFields:
@@ -65,39 +71,33 @@ async def list_units(_: CurrentUser) -> list[UnitPublic]:
 async def list_characteristics(
     _: CurrentUser,
     characteristics: Characteristics,
-    page: PageQuery,
+    paging: PageQuery,
     response: Response,
     name: Annotated[
         str | None, Query(max_length=200, description="Name contains (any case)")
     ] = None,
     unit_of_measure: Annotated[UnitOfMeasure | None, Query(alias="unitOfMeasure")] = None,
-    sort: Annotated[
-        str,
-        Query(
-            pattern="^-?(name|value|createdAt|updatedAt)$", description="Field; '-' for descending"
-        ),
-    ] = "name",
+    sort: Annotated[str, sort_query(SortField)] = "name",
 ) -> Page[CharacteristicPublic]:
+    field, descending = SortField.parse(sort)
     query = CharacteristicQuery(
         name_contains=name or None,
         unit_of_measure=unit_of_measure,
-        sort=SortField(sort.lstrip("-")),
-        descending=sort.startswith("-"),
-        limit=page.limit,
-        offset=page.offset,
+        sort=field,
+        descending=descending,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     items, total = await characteristics.list(query)
-    set_total_count(response, total)
-    return Page.of([CharacteristicPublic.model_validate(c) for c in items], total, page)
+    return page(response, items, total, paging, _public)
 
 
 @router.post("", response_model=CharacteristicPublic, status_code=status.HTTP_201_CREATED)
 async def create_characteristic(
     body: CharacteristicWrite, _: AdminUser, characteristics: Characteristics, response: Response
 ) -> CharacteristicPublic:
-    created = await characteristics.create(_fields(body))
-    response.headers["Location"] = f"{PREFIX}/{created.id}"
-    return _public(created, response)
+    new = await characteristics.create(_fields(body))
+    return created(response, f"{PREFIX}/{new.id}", new.version, _public(new))
 
 
 @router.get("/{characteristic_id}", response_model=CharacteristicPublic)
@@ -107,7 +107,7 @@ async def get_characteristic(
     characteristics: Characteristics,
     response: Response,
 ) -> CharacteristicPublic:
-    return _public(await characteristics.get(characteristic_id), response)
+    return _versioned(await characteristics.get(characteristic_id), response)
 
 
 @router.put("/{characteristic_id}", response_model=CharacteristicPublic)
@@ -120,9 +120,9 @@ async def replace_characteristic(
     if_match: IfMatch = None,
 ) -> CharacteristicPublic:
     updated = await characteristics.replace(
-        characteristic_id, _fields(body), expected_version=parse_if_match(if_match)
+        characteristic_id, _fields(body), expected_version=expected_version(if_match)
     )
-    return _public(updated, response)
+    return _versioned(updated, response)
 
 
 @router.patch("/{characteristic_id}", response_model=CharacteristicPublic)
@@ -137,13 +137,12 @@ async def patch_characteristic(
     response: Response,
     if_match: IfMatch = None,
 ) -> CharacteristicPublic:
-    changes = CharacteristicChanges(
-        name=body.name, value=body.value, unit_of_measure=body.unit_of_measure
-    )
     updated = await characteristics.patch(
-        characteristic_id, changes, expected_version=parse_if_match(if_match)
+        characteristic_id,
+        merge_patch_changes(body, CharacteristicChanges),
+        expected_version=expected_version(if_match),
     )
-    return _public(updated, response)
+    return _versioned(updated, response)
 
 
 @router.delete("/{characteristic_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -153,5 +152,5 @@ async def delete_characteristic(
     characteristics: Characteristics,
     if_match: IfMatch = None,
 ) -> Response:
-    await characteristics.delete(characteristic_id, expected_version=parse_if_match(if_match))
+    await characteristics.delete(characteristic_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

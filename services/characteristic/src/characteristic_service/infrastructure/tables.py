@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, String, Uuid
+from sqlalchemy import Column, DateTime, String
 from sqlmodel import Field, SQLModel
 
 from catalog_chassis.naming import name_key
+from catalog_chassis.usage_tables import usage_tables
 from characteristic_service.domain.model import Characteristic
 from characteristic_service.domain.units import UnitOfMeasure
 
@@ -51,21 +52,6 @@ class CharacteristicRow(SQLModel, table=True):
         )
 
 
-class CharacteristicUsageRow(SQLModel, table=True):
-    """A specification using a characteristic (fed by specification events)."""
-
-    __tablename__ = "characteristic_usages"
-
-    characteristic_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
-    specification_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True, index=True))
-    specification_name: str = Field(max_length=200)
-
-
-class SpecificationVersionRow(SQLModel, table=True):
-    """The newest version seen of each specification (kept after its deletion), so a late,
-    older event cannot bring back usages that a newer one replaced or released."""
-
-    __tablename__ = "specification_versions"
-
-    specification_id: uuid.UUID = Field(primary_key=True)
-    version: int
+# Which specifications use each characteristic (fed by specification events), and the newest
+# version seen of each specification (kept after its deletion).
+SPECIFICATION_USAGES = usage_tables(referenced="characteristic", referrer="specification")

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, Self
 
+from catalog_chassis.resources import ListWindow, Ordering
+from catalog_chassis.usages import ReferenceUsages
 from pricing_service.domain.model import Price
 from pricing_service.domain.money import Currency
 
 
-class SortField(StrEnum):
+class SortField(Ordering):
     NAME = "name"
     VALUE = "value"
     CREATED_AT = "createdAt"
 
 
 @dataclass(frozen=True, kw_only=True)
-class PriceQuery:
+class PriceQuery(ListWindow):
     name_contains: str | None = None
     currency: Currency | None = None
     locked: bool | None = None
     sort: SortField = SortField.NAME
-    descending: bool = False
-    limit: int = 20
-    offset: int = 0
 
 
 class PriceRepository(Protocol):
@@ -48,6 +46,8 @@ class PriceRepository(Protocol):
 
 class UnitOfWork(Protocol):
     prices: PriceRepository
+    # Which offerings use each price, fed by the offering service's events.
+    offering_usages: ReferenceUsages
 
     async def __aenter__(self) -> Self: ...
 

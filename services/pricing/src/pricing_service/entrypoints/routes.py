@@ -5,11 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from catalog_chassis.auth import AdminUser, CurrentUser
-from catalog_chassis.concurrency import parse_if_match, set_etag
-from catalog_chassis.pagination import Page, PageQuery, set_total_count
+from catalog_chassis.pagination import Page, PageQuery
+from catalog_chassis.rest import (
+    IfMatch,
+    created,
+    expected_version,
+    merge_patch_changes,
+    page,
+    sort_query,
+    versioned,
+)
 from pricing_service.application.ports import PriceQuery, SortField
 from pricing_service.application.use_cases import PriceChanges, PriceFields, PriceService
 from pricing_service.domain.model import Price
@@ -32,19 +40,16 @@ def price_service(request: Request) -> PriceService:
 
 
 Prices = Annotated[PriceService, Depends(price_service)]
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description='The ETag you last read, e.g. "3"; 412 if stale'),
-]
-SORT_PATTERN = "^-?(" + "|".join(field.value for field in SortField) + ")$"
-SORT_ORDER = "name, value or createdAt; a leading '-' sorts descending"
 NAME_FILTER = "Name contains (any case)"
 LOCKED_FILTER = "Only locked (true) or only unlocked (false) prices"
 
 
-def _public(price: Price, response: Response) -> PricePublic:
-    set_etag(response, price.version)
+def _public(price: Price) -> PricePublic:
     return PricePublic.model_validate(price.snapshot())
+
+
+def _versioned(price: Price, response: Response) -> PricePublic:
+    return versioned(response, price.version, _public(price))
 
 
 def _fields(body: PriceWrite) -> PriceFields:
@@ -55,41 +60,40 @@ def _fields(body: PriceWrite) -> PriceFields:
 async def list_prices(
     _: CurrentUser,
     prices: Prices,
-    page: PageQuery,
+    paging: PageQuery,
     response: Response,
     name: Annotated[str | None, Query(max_length=200, description=NAME_FILTER)] = None,
     currency: Currency | None = None,
     locked: Annotated[bool | None, Query(description=LOCKED_FILTER)] = None,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN, description=SORT_ORDER)] = "name",
+    sort: Annotated[str, sort_query(SortField)] = "name",
 ) -> Page[PricePublic]:
+    field, descending = SortField.parse(sort)
     query = PriceQuery(
         name_contains=name or None,
         currency=currency,
         locked=locked,
-        sort=SortField(sort.lstrip("-")),
-        descending=sort.startswith("-"),
-        limit=page.limit,
-        offset=page.offset,
+        sort=field,
+        descending=descending,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     items, total = await prices.list(query)
-    set_total_count(response, total)
-    return Page.of([PricePublic.model_validate(p.snapshot()) for p in items], total, page)
+    return page(response, items, total, paging, _public)
 
 
 @router.post("", response_model=PricePublic, status_code=status.HTTP_201_CREATED)
 async def create_price(
     body: PriceWrite, _: AdminUser, prices: Prices, response: Response
 ) -> PricePublic:
-    created = await prices.create(_fields(body))
-    response.headers["Location"] = f"{PREFIX}/{created.id}"
-    return _public(created, response)
+    new = await prices.create(_fields(body))
+    return created(response, f"{PREFIX}/{new.id}", new.version, _public(new))
 
 
 @router.get("/{price_id}", response_model=PricePublic)
 async def get_price(
     price_id: uuid.UUID, _: CurrentUser, prices: Prices, response: Response
 ) -> PricePublic:
-    return _public(await prices.get(price_id), response)
+    return _versioned(await prices.get(price_id), response)
 
 
 @router.put("/{price_id}", response_model=PricePublic)
@@ -102,9 +106,9 @@ async def replace_price(
     if_match: IfMatch = None,
 ) -> PricePublic:
     updated = await prices.replace(
-        price_id, _fields(body), expected_version=parse_if_match(if_match)
+        price_id, _fields(body), expected_version=expected_version(if_match)
     )
-    return _public(updated, response)
+    return _versioned(updated, response)
 
 
 @router.patch("/{price_id}", response_model=PricePublic)
@@ -116,16 +120,16 @@ async def patch_price(
     response: Response,
     if_match: IfMatch = None,
 ) -> PricePublic:
-    changes = PriceChanges(name=body.name, value=body.value, unit=body.unit, currency=body.currency)
-    updated = await prices.patch(price_id, changes, expected_version=parse_if_match(if_match))
-    return _public(updated, response)
+    changes = merge_patch_changes(body, PriceChanges)
+    updated = await prices.patch(price_id, changes, expected_version=expected_version(if_match))
+    return _versioned(updated, response)
 
 
 @router.delete("/{price_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_price(
     price_id: uuid.UUID, _: AdminUser, prices: Prices, if_match: IfMatch = None
 ) -> Response:
-    await prices.delete(price_id, expected_version=parse_if_match(if_match))
+    await prices.delete(price_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -134,7 +138,7 @@ async def lock_price(
     price_id: uuid.UUID, body: SagaLock, _: AdminUser, prices: Prices, response: Response
 ) -> PricePublic:
     """Lock the price for a publication saga: 200 again for the same saga, 409 for another."""
-    return _public(await prices.lock(price_id, body.saga_id), response)
+    return _versioned(await prices.lock(price_id, body.saga_id), response)
 
 
 @router.post("/{price_id}/unlock", response_model=PricePublic)
@@ -142,4 +146,4 @@ async def unlock_price(
     price_id: uuid.UUID, body: SagaLock, _: AdminUser, prices: Prices, response: Response
 ) -> PricePublic:
     """Release the saga's lock: 200 (also when not locked at all), 409 for another saga."""
-    return _public(await prices.unlock(price_id, body.saga_id), response)
+    return _versioned(await prices.unlock(price_id, body.saga_id), response)

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Column, DateTime, Numeric, String, Uuid
 from sqlmodel import Field, SQLModel
 
 from catalog_chassis.naming import name_key
+from catalog_chassis.usage_tables import usage_tables
 from pricing_service.domain.model import Price
 from pricing_service.domain.money import Currency
 
@@ -59,3 +60,8 @@ class PriceRow(SQLModel, table=True):
             created_at=self.created_at,
             updated_at=self.updated_at,
         )
+
+
+# Which offerings use each price (fed by offering events), and the newest version seen of
+# each offering (kept after its deletion).
+OFFERING_USAGES = usage_tables(referenced="price", referrer="offering")

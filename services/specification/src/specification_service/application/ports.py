@@ -3,39 +3,36 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol, Self
 
+from catalog_chassis.references import ReferenceCache, ReferenceDirectory
+from catalog_chassis.resources import ListWindow, Ordering
+from catalog_chassis.usages import ReferenceUsages
 from specification_service.domain.characteristics import KnownCharacteristic
 from specification_service.domain.model import Specification
 
 
-class SortField(StrEnum):
+class SortField(Ordering):
     NAME = "name"
     CREATED_AT = "createdAt"
     UPDATED_AT = "updatedAt"
 
 
 @dataclass(frozen=True, kw_only=True)
-class SpecificationQuery:
+class SpecificationQuery(ListWindow):
     name_contains: str | None = None
     characteristic_id: uuid.UUID | None = None
     sort: SortField = SortField.NAME
-    descending: bool = False
-    limit: int = 20
-    offset: int = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class OfferingReference:
-    id: uuid.UUID
-    name: str
 
 
 class SpecificationRepository(Protocol):
-    async def get(self, specification_id: uuid.UUID) -> Specification | None: ...
+    async def get(
+        self, specification_id: uuid.UUID, *, for_update: bool = False
+    ) -> Specification | None:
+        """``for_update`` holds the row until commit, so writers of one specification take
+        turns."""
+        ...
 
     async def name_taken(self, name: str, *, excluding: uuid.UUID | None = None) -> bool: ...
 
@@ -50,44 +47,17 @@ class SpecificationRepository(Protocol):
     async def list(self, query: SpecificationQuery) -> tuple[list[Specification], int]: ...
 
 
-class CharacteristicCache(Protocol):
-    """The local copy of the characteristic service's characteristics."""
-
-    async def known(self, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
-        """Those of ``ids`` that are cached."""
-        ...
-
-    async def removed(self, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
-        """Those of ``ids`` whose deletion has been heard of (ids are never reused)."""
-        ...
-
-    async def store(self, characteristic: KnownCharacteristic) -> bool:
-        """Cache it unless the cached copy is as new or newer, or it was deleted; atomic, so
-        the consumer and the lookup fallback may race. False when it was not newer."""
-        ...
-
-    async def forget(self, characteristic_id: uuid.UUID, *, version: int) -> None:
-        """Drop it and remember the deletion, so a late older event cannot bring it back."""
-        ...
+# The local copy of the characteristic service's characteristics.
+CharacteristicCache = ReferenceCache[KnownCharacteristic]
 
 
-class OfferingUsages(Protocol):
-    """Which offerings use a specification (fed by offering events once they exist)."""
+# Which offerings use each specification (the referrers, in the chassis' terms), fed by
+# the offering service's events.
+OfferingUsages = ReferenceUsages
 
-    async def offerings_using(self, specification_id: uuid.UUID) -> list[OfferingReference]: ...
 
-
-class CharacteristicDirectory(Protocol):
-    """The characteristic service itself, asked when the cache has not heard of an id."""
-
-    async def find(
-        self, characteristic_id: uuid.UUID, *, credentials: str | None
-    ) -> KnownCharacteristic | None:
-        """None when it does not exist; ServiceUnavailable when the service cannot say.
-
-        ``credentials`` is the caller's bearer token: the lookup happens on their behalf.
-        """
-        ...
+# The characteristic service itself, asked when the cache has not heard of an id.
+CharacteristicDirectory = ReferenceDirectory[KnownCharacteristic]
 
 
 class UnitOfWork(Protocol):

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 
-from catalog_chassis.errors import Conflict, NotFound, PreconditionFailed
-from specification_service.application.ports import SpecificationQuery, UnitOfWork
+from catalog_chassis.resources import KEEP, ResourceUseCases, Unchanged, check_version
+from catalog_chassis.usages import ensure_unused
+from specification_service.application.ports import (
+    SpecificationQuery,
+    SpecificationRepository,
+    UnitOfWork,
+)
 from specification_service.application.references import CharacteristicReferences
 from specification_service.domain.model import Specification, SpecificationContent
-
-
-class Unchanged(Enum):
-    """Marks a merge-patch field the client left out (``None`` means "remove" there)."""
-
-    KEEP = "keep"
-
-
-KEEP = Unchanged.KEEP
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,21 +52,19 @@ def _content(fields: SpecificationFields) -> SpecificationContent:
     )
 
 
-def _check_version(specification: Specification, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != specification.version:
-        raise PreconditionFailed(
-            f"The specification is at version {specification.version}, "
-            f"not {expected_version}; reload it and try again."
-        )
-
-
 @dataclass
-class SpecificationService:
+class SpecificationService(
+    ResourceUseCases[Specification, SpecificationQuery, UnitOfWork],
+):
     """``credentials`` is the caller's bearer token, forwarded when a characteristic has
     to be looked up in the characteristic service."""
 
-    uow_factory: Callable[[], UnitOfWork]
+    RESOURCE = "specification"
+
     references: CharacteristicReferences
+
+    def repository(self, uow: UnitOfWork) -> SpecificationRepository:
+        return uow.specifications
 
     async def create(
         self, fields: SpecificationFields, *, credentials: str | None = None
@@ -79,20 +72,7 @@ class SpecificationService:
         content = _content(fields)
         # Checked before the transaction opens: a lookup may take a network round trip.
         await self.references.ensure_exist(content.characteristic_ids, credentials=credentials)
-        specification = Specification.create(content)
-        async with self.uow_factory() as uow:
-            await self._ensure_name_free(uow, specification)
-            await uow.specifications.add(specification)
-            await uow.commit()
-        return specification
-
-    async def get(self, specification_id: uuid.UUID) -> Specification:
-        async with self.uow_factory() as uow:
-            return await self._load(uow, specification_id)
-
-    async def list(self, query: SpecificationQuery) -> tuple[list[Specification], int]:
-        async with self.uow_factory() as uow:
-            return await uow.specifications.list(query)
+        return await self._add(Specification.create(content))
 
     async def replace(
         self,
@@ -102,25 +82,21 @@ class SpecificationService:
         expected_version: int | None = None,
         credentials: str | None = None,
     ) -> Specification:
-        async with self.uow_factory() as uow:
-            current = await self._load(uow, specification_id)
-        _check_version(current, expected_version)
+        current = await self._current(specification_id)
+        check_version(self.RESOURCE, current.version, expected_version)
         content = _content(fields)
         # Only new references need checking: the others were checked when they were added,
         # and an edit that adds none must not depend on the characteristic service.
         await self.references.ensure_exist(
             current.references_added_by(content), credentials=credentials
         )
-        async with self.uow_factory() as uow:
-            specification = await self._load(uow, specification_id)
-            # The version read first guards the write, so a change that slipped in between
-            # (whose new references were not checked here) makes this one fail with 412.
-            _check_version(specification, current.version)
-            if specification.update(content):
-                await self._ensure_name_free(uow, specification)
-                await uow.specifications.save(specification, expected_version=current.version)
-                await uow.commit()
-        return specification
+        # The version read first guards the write, so a change that slipped in between
+        # (whose new references were not checked here) makes this one fail with 412.
+        return await self._update(
+            specification_id,
+            lambda specification: specification.update(content),
+            expected_version=current.version,
+        )
 
     async def patch(
         self,
@@ -130,8 +106,7 @@ class SpecificationService:
         expected_version: int | None = None,
         credentials: str | None = None,
     ) -> Specification:
-        async with self.uow_factory() as uow:
-            current = await self._load(uow, specification_id)
+        current = await self._current(specification_id)
         return await self.replace(
             specification_id,
             changes.applied_to(current),
@@ -139,36 +114,6 @@ class SpecificationService:
             credentials=credentials,
         )
 
-    async def delete(
-        self, specification_id: uuid.UUID, *, expected_version: int | None = None
-    ) -> None:
-        async with self.uow_factory() as uow:
-            specification = await self._load(uow, specification_id)
-            _check_version(specification, expected_version)
-            await self._ensure_unused(uow, specification)
-            loaded_version = specification.version
-            specification.delete()
-            await uow.specifications.remove(specification, expected_version=loaded_version)
-            await uow.commit()
-
-    @staticmethod
-    async def _load(uow: UnitOfWork, specification_id: uuid.UUID) -> Specification:
-        specification = await uow.specifications.get(specification_id)
-        if specification is None:
-            raise NotFound(f"No specification with id {specification_id}.")
-        return specification
-
-    @staticmethod
-    async def _ensure_name_free(uow: UnitOfWork, specification: Specification) -> None:
-        if await uow.specifications.name_taken(specification.name, excluding=specification.id):
-            raise Conflict(f"A specification named '{specification.name}' already exists.")
-
-    @staticmethod
-    async def _ensure_unused(uow: UnitOfWork, specification: Specification) -> None:
-        offerings = await uow.offering_usages.offerings_using(specification.id)
-        if offerings:
-            listed = ", ".join(f"'{o.name}' ({o.id})" for o in offerings)
-            raise Conflict(
-                f"The specification '{specification.name}' is used by offerings {listed}; "
-                "remove it from them first."
-            )
+    async def _ensure_deletable(self, uow: UnitOfWork, specification: Specification) -> None:
+        offerings = await uow.offering_usages.referrers_of(specification.id)
+        ensure_unused("specification", specification.name, offerings, referrer_kind="offerings")

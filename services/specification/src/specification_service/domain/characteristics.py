@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from catalog_chassis.references import MalformedSnapshot, snapshot_version
 
-class MalformedSnapshot(ValueError):
-    """A characteristic snapshot (event data or API body) lacks a field or has a bad one."""
+__all__ = ["KnownCharacteristic", "MalformedSnapshot"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,9 +32,7 @@ class KnownCharacteristic:
         """Read the characteristic service's camelCase snapshot, which its events carry as
         ``data`` and its API returns as the body: one format, one parser."""
         try:
-            version = snapshot["version"]
-            if not isinstance(version, int) or isinstance(version, bool):
-                raise TypeError(f"version must be an integer, not {version!r}")
+            version = snapshot_version(snapshot)
             return cls(
                 id=uuid.UUID(str(snapshot["id"])),
                 name=str(snapshot["name"]),

@@ -5,14 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from catalog_chassis.auth import AdminUser, CurrentUser, oauth2_scheme
-from catalog_chassis.concurrency import parse_if_match, set_etag
-from catalog_chassis.pagination import Page, PageQuery, set_total_count
+from catalog_chassis.pagination import Page, PageQuery
+from catalog_chassis.rest import (
+    IfMatch,
+    created,
+    expected_version,
+    merge_patch_changes,
+    page,
+    sort_query,
+    versioned,
+)
 from specification_service.application.ports import SortField, SpecificationQuery
 from specification_service.application.use_cases import (
-    KEEP,
     SpecificationChanges,
     SpecificationFields,
     SpecificationService,
@@ -36,16 +43,14 @@ def specification_service(request: Request) -> SpecificationService:
 Specifications = Annotated[SpecificationService, Depends(specification_service)]
 # The caller's token (already verified by AdminUser), forwarded on characteristic lookups.
 BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description='The ETag you last read, e.g. "3"; 412 if stale'),
-]
-SORT_PATTERN = "^-?(" + "|".join(field.value for field in SortField) + ")$"
 
 
-def _public(specification: Specification, response: Response) -> SpecificationPublic:
-    set_etag(response, specification.version)
+def _public(specification: Specification) -> SpecificationPublic:
     return SpecificationPublic.model_validate(specification)
+
+
+def _versioned(specification: Specification, response: Response) -> SpecificationPublic:
+    return versioned(response, specification.version, _public(specification))
 
 
 def _fields(body: SpecificationWrite) -> SpecificationFields:
@@ -58,7 +63,7 @@ def _fields(body: SpecificationWrite) -> SpecificationFields:
 async def list_specifications(
     _: CurrentUser,
     specifications: Specifications,
-    page: PageQuery,
+    paging: PageQuery,
     response: Response,
     name: Annotated[
         str | None, Query(max_length=200, description="Name contains (any case)")
@@ -67,21 +72,19 @@ async def list_specifications(
         uuid.UUID | None,
         Query(alias="characteristicId", description="Only those using this characteristic"),
     ] = None,
-    sort: Annotated[
-        str, Query(pattern=SORT_PATTERN, description="Field; '-' for descending")
-    ] = "name",
+    sort: Annotated[str, sort_query(SortField)] = "name",
 ) -> Page[SpecificationPublic]:
+    field, descending = SortField.parse(sort)
     query = SpecificationQuery(
         name_contains=name or None,
         characteristic_id=characteristic_id,
-        sort=SortField(sort.lstrip("-")),
-        descending=sort.startswith("-"),
-        limit=page.limit,
-        offset=page.offset,
+        sort=field,
+        descending=descending,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     items, total = await specifications.list(query)
-    set_total_count(response, total)
-    return Page.of([SpecificationPublic.model_validate(s) for s in items], total, page)
+    return page(response, items, total, paging, _public)
 
 
 @router.post("", response_model=SpecificationPublic, status_code=status.HTTP_201_CREATED)
@@ -92,16 +95,15 @@ async def create_specification(
     specifications: Specifications,
     response: Response,
 ) -> SpecificationPublic:
-    created = await specifications.create(_fields(body), credentials=token)
-    response.headers["Location"] = f"{PREFIX}/{created.id}"
-    return _public(created, response)
+    new = await specifications.create(_fields(body), credentials=token)
+    return created(response, f"{PREFIX}/{new.id}", new.version, _public(new))
 
 
 @router.get("/{specification_id}", response_model=SpecificationPublic)
 async def get_specification(
     specification_id: uuid.UUID, _: CurrentUser, specifications: Specifications, response: Response
 ) -> SpecificationPublic:
-    return _public(await specifications.get(specification_id), response)
+    return _versioned(await specifications.get(specification_id), response)
 
 
 @router.put("/{specification_id}", response_model=SpecificationPublic)
@@ -117,10 +119,10 @@ async def replace_specification(
     updated = await specifications.replace(
         specification_id,
         _fields(body),
-        expected_version=parse_if_match(if_match),
+        expected_version=expected_version(if_match),
         credentials=token,
     )
-    return _public(updated, response)
+    return _versioned(updated, response)
 
 
 @router.patch("/{specification_id}", response_model=SpecificationPublic)
@@ -136,20 +138,11 @@ async def patch_specification(
     response: Response,
     if_match: IfMatch = None,
 ) -> SpecificationPublic:
-    given = body.model_fields_set
-    changes = SpecificationChanges(
-        name=body.name if "name" in given and body.name is not None else KEEP,
-        description=body.description if "description" in given else KEEP,
-        characteristic_ids=(
-            body.characteristic_ids
-            if "characteristic_ids" in given and body.characteristic_ids is not None
-            else KEEP
-        ),
-    )
+    changes = merge_patch_changes(body, SpecificationChanges)
     updated = await specifications.patch(
-        specification_id, changes, expected_version=parse_if_match(if_match), credentials=token
+        specification_id, changes, expected_version=expected_version(if_match), credentials=token
     )
-    return _public(updated, response)
+    return _versioned(updated, response)
 
 
 @router.delete(
@@ -163,5 +156,5 @@ async def delete_specification(
     specifications: Specifications,
     if_match: IfMatch = None,
 ) -> Response:
-    await specifications.delete(specification_id, expected_version=parse_if_match(if_match))
+    await specifications.delete(specification_id, expected_version=expected_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from catalog_chassis.naming import name_key
+from catalog_chassis.usage_tables import usage_tables
 from specification_service.domain.characteristics import KnownCharacteristic
 from specification_service.domain.model import Specification
 
@@ -92,11 +93,6 @@ class RemovedCharacteristicRow(SQLModel, table=True):
     removed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-class SpecificationUsageRow(SQLModel, table=True):
-    """An offering using a specification; written by the offering-event consumer to come."""
-
-    __tablename__ = "specification_usages"
-
-    specification_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True))
-    offering_id: uuid.UUID = Field(sa_column=Column(Uuid, primary_key=True, index=True))
-    offering_name: str = Field(max_length=200)
+# Which offerings use each specification (fed by offering events), and the newest version
+# seen of each offering (kept after its deletion).
+OFFERING_USAGES = usage_tables(referenced="specification", referrer="offering")
