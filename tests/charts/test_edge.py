@@ -37,6 +37,7 @@ def test_the_umbrella_installs_every_service_with_a_chart(
         "characteristic",
         "specification",
         "pricing",
+        "offering",
     }
 
 

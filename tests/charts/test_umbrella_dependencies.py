@@ -91,6 +91,7 @@ def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> No
         "characteristic": "ok",
         "specification": "ok",
         "pricing": "ok",
+        "offering": "ok",
         "rabbitmq-cluster": "ok",
         "mongodb-replicaset": "ok",
     }
@@ -124,9 +125,14 @@ def undocumented_keys(values_yaml: str) -> list[str]:
 def test_every_value_is_documented(charts_dir: Path) -> None:
     values_files = sorted(charts_dir.glob("*/values.yaml"))
 
-    assert {"catalog", "identity", "characteristic", "specification", "pricing"} <= {
-        values_file.parent.name for values_file in values_files
-    }
+    assert {
+        "catalog",
+        "identity",
+        "characteristic",
+        "specification",
+        "pricing",
+        "offering",
+    } <= {values_file.parent.name for values_file in values_files}
     for values_file in values_files:
         assert undocumented_keys(values_file.read_text()) == [], values_file.parent.name
 

@@ -25,9 +25,13 @@ MALFORMED_SERVICE_VALUES = {
 }
 
 # What only one service's chart has.
-MALFORMED_OWN_VALUES = {
+MALFORMED_OWN_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "identity": {"seed flag as a string": {"seedDemoUsers": "yes"}},
     "specification": {"characteristic URL without a scheme": {"characteristic": {"url": "svc"}}},
+    "offering": {
+        "specification URL without a scheme": {"specification": {"url": "svc"}},
+        "pricing URL without a scheme": {"pricing": {"url": "svc"}},
+    },
 }
 
 MALFORMED_UMBRELLA_VALUES = {
@@ -37,6 +41,7 @@ MALFORMED_UMBRELLA_VALUES = {
     "infrastructure flag as a string": {"zipkin": {"enabled": "true"}},
     "service flag as a string": {"pricing": {"enabled": "true"}},
     "unknown service URL": {"global": {"serviceUrls": {"characteristics": "http://x"}}},
+    "unknown peer URL": {"global": {"serviceUrls": {"prices": "http://x"}}},
 }
 
 SERVICE_REJECTED_VALUES = [

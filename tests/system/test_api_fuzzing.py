@@ -19,6 +19,7 @@ SERVICES = {
     "characteristic": 8002,
     "specification": 8003,
     "pricing": 8004,
+    "offering": 8005,
 }
 CREDENTIAL_PATHS = r"^/api/v1/auth/(login|token)$"
 

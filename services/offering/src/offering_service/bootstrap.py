@@ -1,0 +1,69 @@
+"""The composition root: wires the offering service's real adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalog_chassis.db import create_session_factory, database_engine
+from catalog_chassis.http_client import HttpDirectory, ServiceClient
+from catalog_chassis.idempotency import IdempotencyStore
+from offering_service.application.ports import PublicationSaga
+from offering_service.application.references import references_to
+from offering_service.application.use_cases import OfferingService
+from offering_service.config import OfferingSettings
+from offering_service.domain.references import KnownResource
+from offering_service.infrastructure.publication import AwaitingEngine
+from offering_service.infrastructure.unit_of_work import OfferingUnitOfWork
+
+SPECIFICATIONS_PATH = "/api/v1/specifications"
+PRICES_PATH = "/api/v1/prices"
+
+
+@dataclass
+class Container:
+    settings: OfferingSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    offerings: OfferingService
+    directories: list[HttpDirectory[KnownResource]]
+    idempotency: IdempotencyStore
+
+    async def aclose(self) -> None:
+        for directory in self.directories:
+            await directory.aclose()
+        await self.engine.dispose()
+
+
+def bootstrap(
+    settings: OfferingSettings | None = None, *, saga: PublicationSaga | None = None
+) -> Container:
+    settings = settings or OfferingSettings()
+    engine = database_engine(settings)
+    sessions = create_session_factory(engine)
+
+    def uow_factory() -> OfferingUnitOfWork:
+        return OfferingUnitOfWork(sessions, service=settings.service_name)
+
+    specifications = HttpDirectory(
+        ServiceClient("specification", settings.specification_url),
+        SPECIFICATIONS_PATH,
+        KnownResource.from_snapshot,
+    )
+    prices = HttpDirectory(
+        ServiceClient("pricing", settings.pricing_url), PRICES_PATH, KnownResource.from_snapshot
+    )
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        offerings=OfferingService(
+            uow_factory=uow_factory,
+            specifications=references_to("specification", uow_factory, specifications),
+            prices=references_to("price", uow_factory, prices),
+            saga=saga or AwaitingEngine(),
+        ),
+        directories=[specifications, prices],
+        idempotency=IdempotencyStore(engine),
+    )

@@ -1,0 +1,24 @@
+"""One transaction for an offering change and its outbox events."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
+from catalog_chassis.reference_cache import SqlReferenceCache
+from offering_service.domain.references import KnownResource
+from offering_service.infrastructure.references import price_cache, specification_cache
+from offering_service.infrastructure.repositories import SqlOfferingRepository
+
+
+class OfferingUnitOfWork(SqlAlchemyUnitOfWork):
+    offerings: SqlOfferingRepository
+    specification_cache: SqlReferenceCache[KnownResource]
+    price_cache: SqlReferenceCache[KnownResource]
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.offerings = SqlOfferingRepository(self.session, self.track)
+        self.specification_cache = specification_cache(self.session)
+        self.price_cache = price_cache(self.session)
+        return self
