@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
@@ -24,6 +24,7 @@ from catalog_chassis.health import ReadinessCheck, health_router, postgres_check
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.metrics import RequestMetricsMiddleware, install_metrics_endpoint
 from catalog_chassis.problems import install_problem_handlers
+from catalog_chassis.schemas import reject_nul_in_query
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing, current_tracer_provider
 
@@ -107,6 +108,7 @@ def create_app(
         lifespan=_cleaning_up_on_exit(lifespan, engine),
         generate_unique_id_function=operation_id,
         docs_url="/docs",
+        dependencies=[Depends(reject_nul_in_query)],
     )
     app.state.settings = settings
     app.state.token_verifier = token_verifier or TokenVerifier.from_jwks_url(

@@ -150,3 +150,15 @@ async def test_answered_errors_are_not_raised_again_to_the_server() -> None:
 
     assert response.status_code == 500
     assert response.headers["X-Correlation-ID"]
+
+
+async def test_a_nul_character_in_a_query_parameter_is_a_400_naming_it() -> None:
+    app = create_app(SETTINGS, title="Gadgets", routers=[router])
+    async with client_for(app) as client:
+        response = await client.get("/api/v1/gadgets", params={"name": "a\x00b", "ok": "x"})
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [
+        {"field": "name", "message": "must not contain NUL characters"}
+    ]

@@ -1,6 +1,9 @@
 from datetime import UTC, datetime
 
-from catalog_chassis.schemas import ApiModel
+import pytest
+from pydantic import ValidationError
+
+from catalog_chassis.schemas import ApiModel, contains_nul
 
 
 class Characteristic(ApiModel):
@@ -32,3 +35,27 @@ def test_json_schema_uses_the_camel_case_names() -> None:
     schema = Characteristic.model_json_schema()
 
     assert set(schema["properties"]) == {"unitOfMeasure", "createdAt"}
+
+
+class Named(ApiModel):
+    name: str
+    tags: list[str] = []
+
+
+@pytest.mark.parametrize("body", [{"name": "a\x00b"}, {"name": "ok", "tags": ["x", "\x00"]}])
+def test_text_holding_a_nul_character_is_refused(body) -> None:
+    with pytest.raises(ValidationError, match="must not contain NUL characters"):
+        Named.model_validate(body)
+
+
+def test_text_without_nul_passes_through_unchanged() -> None:
+    assert Named.model_validate({"name": "Fibre 100", "tags": ["a"]}).tags == ["a"]
+
+
+@pytest.mark.parametrize("value", ["a\x00", ["x", "y\x00"], {"k\x00": "v"}, ("\x00",)])
+def test_contains_nul_looks_into_collections(value) -> None:
+    assert contains_nul(value)
+
+
+def test_contains_nul_ignores_other_values() -> None:
+    assert not contains_nul(["a", 1, None, {"k": "v"}])

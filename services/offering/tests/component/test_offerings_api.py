@@ -88,6 +88,8 @@ async def test_an_unknown_price_is_400_naming_it(client, admin):
         ({"name": "Ok", "salesChannels": ["FAX"]}, "salesChannels"),
         ({"name": "Ok", "priceIds": ["not-a-uuid"]}, "priceIds"),
         ({"name": 7}, "name"),
+        ({"name": "Nul\x00byte"}, "name"),
+        ({"name": "Ok", "salesChannels": ["ONLINE\x00"]}, "salesChannels"),
         ({}, "name"),
     ],
 )
@@ -170,3 +172,10 @@ async def test_idempotency_key_replays_the_first_create(client, admin):
 async def test_unknown_offering_is_404(client, admin):
     assert_problem(await client.get(f"{BASE}/{uuid.uuid4()}", headers=admin), 404)
     assert_problem(await client.post(f"{BASE}/{uuid.uuid4()}/publish", headers=admin), 404)
+
+
+async def test_a_nul_character_in_a_filter_is_400_not_a_database_error(client, user):
+    # Postgres text cannot hold NUL: found by fuzzing as a 500 on this very filter.
+    response = await client.get(BASE, params={"name": "\u00e2\x00gV"}, headers=user)
+
+    assert fields_of(assert_problem(response, 400)) == {"name"}
