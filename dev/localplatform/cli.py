@@ -6,7 +6,7 @@ import argparse
 import subprocess
 from collections.abc import Sequence
 
-from . import edge, installer, postgres, rabbitmq, services, zipkin
+from . import edge, ferretdb, installer, opensearch, postgres, rabbitmq, services, zipkin
 from .console import done, elapsed, fail, info, warn
 from .discovery import ServiceSpec, discover_services
 from .errors import PlatformError
@@ -24,13 +24,17 @@ RABBITMQ_CREDENTIALS = "guest/guest"
 def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     layout.ensure_dirs()
     installed = installer.ensure_system_packages()
-    zipkin.start_if_needed(layout)  # slowest to boot: start it first, wait for it last
+    # The JVMs are slowest to boot: start them first, wait for them last.
+    opensearch.start_if_needed(layout)
+    zipkin.start_if_needed(layout)
     postgres.ensure_running(layout, installed_now="postgresql" in installed)
+    postgres.ensure_capacity(layout)
     rabbitmq_was_running = rabbitmq.is_running()
     rabbitmq.start_or_adopt(layout, installed_now="rabbitmq-server" in installed)
     specs = discover_services(layout.services)
     platform_env = prepare_databases(layout, specs)
     done(f"postgres roles and databases ready; wrote {layout.env_file.relative_to(layout.root)}")
+    ferretdb.start_if_needed(layout)  # needs its Postgres role; built once (≈ 1.5 min cold)
     jwt_keys = ensure_jwt_keys(layout)
     if not rabbitmq_was_running:
         rabbitmq.await_started()
@@ -39,10 +43,17 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
         timeout=timeout,
     )
     rabbitmq.declare_exchanges()
-    running, failed = start_services(layout, _select(specs, selected), platform_env, jwt_keys)
+    chosen = _select(specs, selected)
+    stores = [ferretdb.readiness(layout), opensearch.readiness(layout)]
+    if any(spec.mongodb or spec.search for spec in chosen):
+        # Services that declare them read and index while they start: wait for both first.
+        wait_until_ready(stores, timeout=timeout)
+        stores = []
+    providers = [spec for spec in specs if spec.accounts is not None]
+    running, failed = start_services(layout, chosen, platform_env, jwt_keys, providers)
     edge.start_or_reload(layout)
     table = load_route_table(layout.routes_file)
-    checks = [zipkin.readiness(layout)]
+    checks = [zipkin.readiness(layout), *stores]
     for spec in running:
         checks += services.readiness(layout, spec)
     checks.append(edge.readiness(layout, table))
@@ -61,9 +72,11 @@ def start_services(
     specs: list[ServiceSpec],
     platform_env: dict[str, str],
     jwt_keys: JwtKeyFiles,
+    providers: list[ServiceSpec],
 ) -> tuple[list[ServiceSpec], list[str]]:
     """Migrates, seeds and starts each service that is not running; one failing service does
-    not keep the others down. Returns the services started or running, and the failures."""
+    not keep the others down. ``providers`` create service accounts (identity). Returns the
+    services started or running, and the failures."""
     if not specs:
         info("no services to run: infrastructure and edge only")
     running: list[ServiceSpec] = []
@@ -75,6 +88,12 @@ def start_services(
                 env = services.service_env(layout, spec, platform_env, jwt_keys)
                 services.migrate(spec, env)
                 services.seed(spec, env)
+                if spec.service_account:
+                    if not providers:
+                        raise PlatformError("no service declares `accounts` (identity)")
+                    provider = providers[0]
+                    provider_env = services.service_env(layout, provider, platform_env, jwt_keys)
+                    services.create_service_account(layout, spec, provider, provider_env)
                 services.start_processes(layout, spec, pending, env)
         except PlatformError as error:
             warn(f"{spec.name} not started: {error}")
@@ -87,7 +106,8 @@ def start_services(
 def down(layout: Layout) -> int:
     names = tracked_names(layout)
     # The edge first (no new requests), the infrastructure last (services drain into it).
-    order = sorted(names, key=lambda name: (name != edge.NAME, name == zipkin.NAME, name))
+    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME}
+    order = sorted(names, key=lambda name: (name != edge.NAME, name in infrastructure, name))
     for name in order:
         if stop_tracked(layout, name):
             done(f"{name} stopped")
@@ -103,6 +123,8 @@ def status(layout: Layout) -> int:
         ("postgres", postgres.is_accepting(), f"postgresql://127.0.0.1:{postgres.PORT}"),
         ("rabbitmq", rabbitmq.management_ready(), rabbitmq.MANAGEMENT_URL),
         ("zipkin", zipkin.is_ready(), zipkin.URL),
+        (ferretdb.NAME, ferretdb.is_ready(layout), ferretdb.URL),
+        (opensearch.NAME, opensearch.is_ready(), opensearch.URL),
     ]
     for spec in discover_services(layout.services):
         for check in services.readiness(layout, spec):
@@ -143,6 +165,19 @@ def migrate(layout: Layout) -> int:
     return 0
 
 
+def execute(layout: Layout, service: str, argv: list[str]) -> int:
+    """Run ``argv`` in ``service``'s directory with the environment its processes get (an
+    operational command such as the store's reindex)."""
+    command = argv[1:] if argv[:1] == ["--"] else argv
+    if not command:
+        raise PlatformError("exec needs a command: dev/platform.py exec SERVICE -- COMMAND ...")
+    specs = discover_services(layout.services)
+    [spec] = _select(specs, [service])
+    platform_env = prepare_databases(layout, specs)
+    env = services.service_env(layout, spec, platform_env, ensure_jwt_keys(layout))
+    return services.execute(spec, command, env)
+
+
 def _select(specs: list[ServiceSpec], selected: list[str] | None) -> list[ServiceSpec]:
     if selected is None:
         return specs
@@ -160,6 +195,8 @@ def _print_urls(specs: list[ServiceSpec], edge_url: str) -> None:
             print(f"  {spec.name + ' API docs':<26} {docs}")
     print(f"  {'rabbitmq management':<26} {rabbitmq.MANAGEMENT_URL}  ({RABBITMQ_CREDENTIALS})")
     print(f"  {'zipkin':<26} {zipkin.URL}")
+    print(f"  {'mongodb (FerretDB)':<26} {ferretdb.URL}  (login: MONGODB_URL in platform.env)")
+    print(f"  {'opensearch':<26} {opensearch.URL}")
     if http_ok(f"{CAMUNDA_URL}/engine"):
         print(f"  {'camunda':<26} {CAMUNDA_URL}")
     print()
@@ -180,6 +217,11 @@ def _parser() -> argparse.ArgumentParser:
     logs_parser.add_argument("--no-follow", action="store_true")
     logs_parser.add_argument("-n", "--lines", type=int, default=50)
     commands.add_parser("migrate", help="alembic upgrade head for every service")
+    exec_parser = commands.add_parser(
+        "exec", help="run a command as a service's process would (its directory and env)"
+    )
+    exec_parser.add_argument("service", help="e.g. store")
+    exec_parser.add_argument("argv", nargs=argparse.REMAINDER, help="-- the command")
     return parser
 
 
@@ -195,6 +237,8 @@ def main(argv: Sequence[str] | None = None, layout: Layout = DEFAULT_LAYOUT) -> 
             return status(layout)
         if args.command == "logs":
             return logs(layout, args.name, not args.no_follow, args.lines)
+        if args.command == "exec":
+            return execute(layout, args.service, args.argv)
         return migrate(layout)
     except PlatformError as error:
         return fail(error)

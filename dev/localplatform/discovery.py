@@ -26,6 +26,15 @@ class ServiceSpec:
     processes: dict[str, list[str]]
     seed: list[str] | None = None
     has_migrations: bool = field(default=False)
+    # Opt-ins to the document store (FerretDB) and the search engine (OpenSearch): only a
+    # service that declares one gets its MONGODB_URL / OPENSEARCH_URL.
+    mongodb: bool = False
+    search: bool = False
+    # A service that calls others on nobody's behalf gets an account of its own (created
+    # by the service that declares `accounts`, the identity service) and CATALOG_USERNAME /
+    # CATALOG_PASSWORD to log in with.
+    service_account: bool = False
+    accounts: list[str] | None = None
 
     @property
     def env_prefix(self) -> str:
@@ -72,7 +81,20 @@ def load_service(pyproject: Path) -> ServiceSpec | None:
         processes=_processes(pyproject, catalog.get("processes", {})),
         seed=_command(pyproject, "seed", catalog["seed"]) if "seed" in catalog else None,
         has_migrations=(directory / "alembic.ini").is_file(),
+        mongodb=_flag(pyproject, catalog, "mongodb"),
+        search=_flag(pyproject, catalog, "search"),
+        service_account=_flag(pyproject, catalog, "service_account"),
+        accounts=_command(pyproject, "accounts", catalog["accounts"])
+        if "accounts" in catalog
+        else None,
     )
+
+
+def _flag(pyproject: Path, catalog: dict[str, Any], key: str) -> bool:
+    value = catalog.get(key, False)
+    if not isinstance(value, bool):
+        raise PlatformError(f"{pyproject}: [tool.catalog] {key} must be true or false")
+    return value
 
 
 def _optional_port(pyproject: Path, value: Any) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import postgres, rabbitmq, zipkin
+from . import ferretdb, opensearch, postgres, rabbitmq, zipkin
 from .discovery import ServiceSpec
 from .envfile import write_env_file
 from .paths import Layout
@@ -24,7 +24,10 @@ def _password_secret(spec: ServiceSpec) -> str:
 
 
 def build_platform_env(
-    admin_password: str, specs: list[ServiceSpec], accounts: list[postgres.DatabaseAccount]
+    admin_password: str,
+    specs: list[ServiceSpec],
+    accounts: list[postgres.DatabaseAccount],
+    mongodb_password: str,
 ) -> dict[str, str]:
     values = {
         "CATALOG_ENVIRONMENT": "development",
@@ -33,19 +36,29 @@ def build_platform_env(
         "RABBITMQ_MANAGEMENT_URL": rabbitmq.MANAGEMENT_URL,
         "ZIPKIN_URL": zipkin.URL,
         "EDGE_URL": EDGE_URL,
+        # FerretDB: authenticated as its Postgres role (PLAIN), no default database.
+        "MONGODB_URL": ferretdb.mongodb_url(mongodb_password),
+        "OPENSEARCH_URL": opensearch.URL,
     }
     by_name = {account.name: account for account in accounts}
     for spec in specs:
         if spec.name in by_name:
             values[f"{spec.env_prefix}_DATABASE_URL"] = by_name[spec.name].url()
+        if spec.mongodb:
+            # The same role, with the service's own Mongo database as the default one.
+            values[f"{spec.env_prefix}_MONGODB_URL"] = ferretdb.mongodb_url(
+                mongodb_password, database=spec.name
+            )
     return values
 
 
 def prepare_databases(layout: Layout, specs: list[ServiceSpec]) -> dict[str, str]:
-    """Ensures the roles and databases exist and writes platform.env; returns its values."""
+    """Ensures the roles and databases exist (the services' and FerretDB's) and writes
+    platform.env; returns its values."""
     admin_password = ensure_password(layout, postgres.ADMIN_PASSWORD_SECRET)
     accounts = database_accounts(layout, specs)
-    postgres.ensure_accounts(admin_password, accounts)
-    values = build_platform_env(admin_password, specs, accounts)
+    mongodb_account = ferretdb.account(layout)
+    postgres.ensure_accounts(admin_password, [*accounts, mongodb_account])
+    values = build_platform_env(admin_password, specs, accounts, mongodb_account.password)
     write_env_file(layout.env_file, values)
     return values

@@ -60,6 +60,46 @@ def ensure_running(layout: Layout, *, installed_now: bool) -> None:
     done("postgres started")
 
 
+# Every service keeps a pool per process (API, relay, consumers), the test suites open
+# throwaway databases, FerretDB and the process engine add theirs: Debian's default of 100
+# runs out. Raised (with a restart) only on a cluster the platform owns.
+MAX_CONNECTIONS = 300
+
+
+def ensure_capacity(layout: Layout) -> None:
+    current = run(
+        ["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-c", "SHOW max_connections"],
+        cwd=Path("/"),
+        timeout=30,
+    ).stdout.strip()
+    if current.isdigit() and int(current) >= MAX_CONNECTIONS:
+        return
+    if not ownership.started_by_platform(layout, COMPONENT):
+        info(f"postgres allows {current} connections; the platform may need {MAX_CONNECTIONS}")
+        return
+    cluster = _cluster_on_port()
+    if cluster is None:
+        return
+    step(f"raising postgres max_connections {current} -> {MAX_CONNECTIONS} (restart)")
+    run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-X",
+            "-q",
+            "-c",
+            f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS}",
+        ],
+        cwd=Path("/"),
+        timeout=30,
+    )
+    run(["pg_ctlcluster", cluster.version, cluster.name, "restart"], timeout=120)
+    done("postgres restarted")
+
+
 def stop_if_started(layout: Layout) -> None:
     if not ownership.started_by_platform(layout, COMPONENT):
         info("postgres was not started by up: left running")

@@ -27,6 +27,15 @@ def ensure_password(layout: Layout, name: str) -> str:
     return password
 
 
+def stored_password(layout: Layout, name: str) -> str | None:
+    """The password in .local/secrets/<name> if one was generated; never creates one."""
+    path = layout.secrets / name
+    try:
+        return path.read_text().strip() or None
+    except (FileNotFoundError, PermissionError):
+        return None
+
+
 @dataclass(frozen=True)
 class JwtKeyFiles:
     private_key: Path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Mapping
 
@@ -15,13 +16,16 @@ from .errors import PlatformError
 from .paths import Layout
 from .probes import Readiness, http_ok, port_open
 from .processes import log_tail, start_detached, stop_tracked, tracked_pid
-from .secrets_store import JwtKeyFiles
+from .secrets_store import JwtKeyFiles, ensure_password
 
 IDENTITY = "identity"
 IDENTITY_PORT = 8001
 JWT_ISSUER = "catalog-identity"
 JWT_AUDIENCE = "catalog-api"
 WORKER_SETTLE_SECONDS = 3.0
+# What a service gets for `mongodb = true` / `search = true` in its [tool.catalog].
+MONGODB_KEYS = ("MONGODB_URL", "MONGODB_DATABASE")
+SEARCH_KEYS = ("OPENSEARCH_URL", "SEARCH_URL", "SEARCH_ENGINE")
 
 
 def service_env(
@@ -54,6 +58,20 @@ def service_env(
         env["PORT"] = str(spec.port)
     if spec.database:
         env["DATABASE_URL"] = platform_env[f"{spec.env_prefix}_DATABASE_URL"]
+    # The document store and the search engine only for the services that declare them.
+    for key in (*MONGODB_KEYS, *SEARCH_KEYS):
+        env.pop(key, None)
+    if spec.mongodb:
+        env["MONGODB_URL"] = platform_env[f"{spec.env_prefix}_MONGODB_URL"]
+        env["MONGODB_DATABASE"] = spec.name
+    if spec.search:
+        env["OPENSEARCH_URL"] = platform_env["OPENSEARCH_URL"]
+        # Engine-neutral names: the same service runs against Elasticsearch elsewhere.
+        env["SEARCH_URL"] = platform_env["OPENSEARCH_URL"]
+        env["SEARCH_ENGINE"] = "opensearch"
+    if spec.service_account:
+        env["CATALOG_USERNAME"] = spec.name
+        env["CATALOG_PASSWORD"] = service_account_password(layout, spec)
     # Only the identity service may sign tokens; every other service verifies via the JWKS.
     env.pop("JWT_PRIVATE_KEY_FILE", None)
     env.pop("JWT_PUBLIC_KEY_FILES", None)
@@ -74,6 +92,31 @@ def migrate(spec: ServiceSpec, env: Mapping[str, str]) -> None:
     except PlatformError as error:
         raise PlatformError(f"migrating {spec.name} failed: {error}") from error
     done(f"{spec.name} migrated")
+
+
+def service_account_password(layout: Layout, spec: ServiceSpec) -> str:
+    return ensure_password(layout, f"{spec.name}-service-account")
+
+
+def create_service_account(
+    layout: Layout, spec: ServiceSpec, provider: ServiceSpec, provider_env: Mapping[str, str]
+) -> None:
+    """Create ``spec``'s account with the command ``provider`` (identity) declares; the
+    command is idempotent, so every `up` may run it."""
+    assert provider.accounts is not None
+    command = [part.replace("{username}", spec.name) for part in provider.accounts]
+    env = {**provider_env, "SERVICE_ACCOUNT_PASSWORD": service_account_password(layout, spec)}
+    step(f"service account for {spec.name}")
+    try:
+        run([_executable(command[0], env), *command[1:]], cwd=provider.directory, env=env)
+    except PlatformError as error:
+        raise PlatformError(f"creating {spec.name}'s service account failed: {error}") from error
+
+
+def execute(spec: ServiceSpec, command: list[str], env: Mapping[str, str]) -> int:
+    """Run an operational command of the service in the foreground; its exit code."""
+    executable = _executable(command[0], env)
+    return subprocess.run([executable, *command[1:]], cwd=spec.directory, env=env).returncode
 
 
 def seed(spec: ServiceSpec, env: Mapping[str, str]) -> None:

@@ -55,6 +55,8 @@ def test_status_reports_the_infrastructure_up() -> None:
     assert rows["postgres"][0] == "up"
     assert rows["rabbitmq"] == ["up", "http://127.0.0.1:15672"]
     assert rows["zipkin"] == ["up", "http://127.0.0.1:9411"]
+    assert rows["ferretdb"] == ["up", "mongodb://127.0.0.1:27017"]
+    assert rows["opensearch"] == ["up", "http://127.0.0.1:9200"]
     assert rows["edge"] == ["up", "http://127.0.0.1:8080"]
 
 

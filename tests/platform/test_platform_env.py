@@ -5,29 +5,41 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from dev.localplatform.discovery import ServiceSpec
 from dev.localplatform.envfile import read_env_file, write_env_file
 from dev.localplatform.paths import Layout
 from dev.localplatform.platform_env import build_platform_env, database_accounts
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
-from dev.localplatform.services import service_env
+from dev.localplatform.services import MONGODB_KEYS, SEARCH_KEYS, service_env
 
 
-def spec(name: str, tmp_path: Path, *, database: bool = True) -> ServiceSpec:
+def spec(
+    name: str,
+    tmp_path: Path,
+    *,
+    database: bool = True,
+    mongodb: bool = False,
+    search: bool = False,
+) -> ServiceSpec:
     return ServiceSpec(
         name=name,
         directory=tmp_path / name,
         port=8001,
         database=database,
         processes={"api": ["uvicorn", "--port", "{port}"]},
+        mongodb=mongodb,
+        search=search,
     )
 
 
 def test_has_the_contract_keys_and_a_database_url_per_database_service(tmp_path: Path) -> None:
     layout = Layout(tmp_path)
-    specs = [spec("identity", tmp_path), spec("store", tmp_path, database=False)]
+    store = spec("store", tmp_path, database=False, mongodb=True, search=True)
+    specs = [spec("identity", tmp_path), store]
 
-    values = build_platform_env("admin-pw", specs, database_accounts(layout, specs))
+    values = build_platform_env("admin-pw", specs, database_accounts(layout, specs), "mongo-pw")
 
     assert list(values) == [
         "CATALOG_ENVIRONMENT",
@@ -36,8 +48,18 @@ def test_has_the_contract_keys_and_a_database_url_per_database_service(tmp_path:
         "RABBITMQ_MANAGEMENT_URL",
         "ZIPKIN_URL",
         "EDGE_URL",
+        "MONGODB_URL",
+        "OPENSEARCH_URL",
         "IDENTITY_DATABASE_URL",
+        "STORE_MONGODB_URL",
     ]
+    assert values["MONGODB_URL"] == (
+        "mongodb://ferretdb:mongo-pw@127.0.0.1:27017/?authMechanism=PLAIN"
+    )
+    assert values["STORE_MONGODB_URL"] == (
+        "mongodb://ferretdb:mongo-pw@127.0.0.1:27017/store?authMechanism=PLAIN"
+    )
+    assert values["OPENSEARCH_URL"] == "http://127.0.0.1:9200"
     assert values["POSTGRES_ADMIN_URL"] == (
         "postgresql://catalog_admin:admin-pw@127.0.0.1:5432/postgres"
     )
@@ -110,3 +132,41 @@ def test_only_identity_gets_the_signing_key(tmp_path: Path) -> None:
     env = service_env(layout, pricing, {"PRICING_DATABASE_URL": "u"}, ensure_jwt_keys(layout))
 
     assert "JWT_PRIVATE_KEY_FILE" not in env
+
+
+def test_only_services_that_declare_them_get_the_document_store_and_search_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layout = Layout(tmp_path)
+    keys = ensure_jwt_keys(layout)
+    # Exported by a developer's shell or loaded from platform.env by a test run: not inherited.
+    monkeypatch.setenv("MONGODB_URL", "mongodb://leaked")
+    monkeypatch.setenv("OPENSEARCH_URL", "http://leaked")
+    platform_env = {
+        "MONGODB_URL": "mongodb://ferretdb:pw@127.0.0.1:27017/?authMechanism=PLAIN",
+        "STORE_MONGODB_URL": "mongodb://ferretdb:pw@127.0.0.1:27017/store?authMechanism=PLAIN",
+        "OPENSEARCH_URL": "http://127.0.0.1:9200",
+        "PRICING_DATABASE_URL": "u",
+    }
+    store = spec("store", tmp_path, database=False, mongodb=True, search=True)
+
+    store_env = service_env(layout, store, platform_env, keys)
+    pricing_env = service_env(layout, spec("pricing", tmp_path), platform_env, keys)
+
+    assert store_env["MONGODB_URL"] == platform_env["STORE_MONGODB_URL"]
+    assert store_env["MONGODB_DATABASE"] == "store"
+    assert store_env["OPENSEARCH_URL"] == store_env["SEARCH_URL"] == "http://127.0.0.1:9200"
+    assert store_env["SEARCH_ENGINE"] == "opensearch"
+    assert not {key for key in MONGODB_KEYS + SEARCH_KEYS if key in pricing_env}
+
+
+def test_search_alone_gives_no_document_store(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    indexer = spec("indexer", tmp_path, database=False, search=True)
+
+    env = service_env(
+        layout, indexer, {"OPENSEARCH_URL": "http://127.0.0.1:9200"}, ensure_jwt_keys(layout)
+    )
+
+    assert env["SEARCH_URL"] == "http://127.0.0.1:9200"
+    assert "MONGODB_URL" not in env

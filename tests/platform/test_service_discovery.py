@@ -107,3 +107,21 @@ def test_rejects_a_command_that_is_not_a_list_of_strings(tmp_path: Path) -> None
 
     with pytest.raises(PlatformError, match="non-empty list of strings"):
         discover_services(tmp_path)
+
+
+def test_reads_the_document_store_and_search_opt_ins(tmp_path: Path) -> None:
+    write_service(tmp_path, "store", "[tool.catalog]\nport = 8006\nmongodb = true\nsearch = true\n")
+    write_service(tmp_path, "pricing", "[tool.catalog]\nport = 8004\n")
+
+    pricing, store = discover_services(tmp_path)
+
+    assert (store.mongodb, store.search) == (True, True)
+    assert (pricing.mongodb, pricing.search) == (False, False)
+
+
+@pytest.mark.parametrize("line", ['mongodb = "yes"', "search = 1"])
+def test_rejects_an_opt_in_that_is_not_a_boolean(tmp_path: Path, line: str) -> None:
+    write_service(tmp_path, "store", f"[tool.catalog]\nport = 8006\n{line}\n")
+
+    with pytest.raises(PlatformError, match="must be true or false"):
+        discover_services(tmp_path)

@@ -71,7 +71,9 @@ def test_up_seeds_starts_and_waits_for_a_service_and_down_stops_it(layout: Layou
     [spec] = discover_services(layout.services)
     platform_env = {"RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/"}
 
-    started, failed = cli.start_services(layout, [spec], platform_env, ensure_jwt_keys(layout))
+    started, failed = cli.start_services(
+        layout, [spec], platform_env, ensure_jwt_keys(layout), providers=[]
+    )
     wait_until_ready(services.readiness(layout, spec), timeout=30)
 
     assert (started, failed) == ([spec], [])
@@ -108,7 +110,7 @@ def test_a_port_served_by_a_process_up_did_not_start_is_refused_not_adopted(
     squatter.listen()
     try:
         started, failed = cli.start_services(
-            layout, [spec], {"RABBITMQ_URL": "amqp://x"}, ensure_jwt_keys(layout)
+            layout, [spec], {"RABBITMQ_URL": "amqp://x"}, ensure_jwt_keys(layout), providers=[]
         )
         assert (started, failed) == ([], ["fake"])
         assert tracked_pid(layout, "fake-api") is None
