@@ -38,6 +38,7 @@ def test_the_umbrella_installs_every_service_with_a_chart(
         "specification",
         "pricing",
         "offering",
+        "store",
     }
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-SENSITIVE_ENV = re.compile(r"(DATABASE_URL|RABBITMQ_URL|PASSWORD|SECRET|TOKEN|PRIVATE_KEY)$")
+# Settings that hold credentials: the brokers' and data stores' URLs, passwords, keys.
+SENSITIVE_ENV = re.compile(
+    r"(DATABASE_URL|RABBITMQ_URL|MONGODB_URL|SEARCH_URL|PASSWORD|SECRET|TOKEN|PRIVATE_KEY)$"
+)
 
 
 def test_every_container_runs_restricted(rendered_case: list[Any], k8s: Any) -> None:

@@ -10,7 +10,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-SERVICES = Path(__file__).resolve().parents[2] / "services"
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = REPO / "services"
+CHARTS = REPO / "charts"
 IDENTITY = "catalog-identity"
 
 
@@ -29,11 +33,37 @@ def config(manifests: list[Any], k8s: Any, chart: str) -> dict[str, str]:
     return data
 
 
+def service_catalog(chart: str) -> dict[str, Any]:
+    """The service's [tool.catalog] table (its port, processes, what it needs)."""
+    pyproject = tomllib.loads((SERVICES / chart / "pyproject.toml").read_text())
+    table: dict[str, Any] = pyproject["tool"]["catalog"]
+    return table
+
+
 def worker_processes(chart: str) -> dict[str, list[str]]:
     """The service's processes other than the API, from its [tool.catalog.processes]."""
-    pyproject = tomllib.loads((SERVICES / chart / "pyproject.toml").read_text())
-    processes: dict[str, list[str]] = pyproject["tool"]["catalog"]["processes"]
+    processes: dict[str, list[str]] = service_catalog(chart)["processes"]
     return {name: command for name, command in processes.items() if name != "api"}
+
+
+def has_database(chart: str) -> bool:
+    """Whether the service keeps a Postgres database (the store keeps none)."""
+    return bool(service_catalog(chart).get("database", False))
+
+
+# The service charts whose service keeps a Postgres database: DATABASE_URL and migrations.
+DATABASE_CHARTS = sorted(
+    path.parent.name
+    for path in SERVICES.glob("*/pyproject.toml")
+    if (CHARTS / path.parent.name / "Chart.yaml").exists() and has_database(path.parent.name)
+)
+
+
+@pytest.fixture(params=DATABASE_CHARTS)
+def database_chart(request: pytest.FixtureRequest) -> str:
+    """Each service chart whose service keeps a database, in turn."""
+    chart: str = request.param
+    return chart
 
 
 def test_settings_contract_is_in_the_config_map(render: Any, k8s: Any, service_chart: str) -> None:
@@ -59,27 +89,40 @@ def test_the_image_runs_the_services_api(render: Any, k8s: Any, service_chart: s
 def test_database_and_broker_urls_come_from_existing_secrets(
     render: Any, k8s: Any, service_chart: str
 ) -> None:
-    manifests = render(
-        service_chart,
-        {
-            "database": {"existingSecret": "service-db-app", "secretKey": "uri"},
-            "rabbitmq": {"enabled": True, "existingSecret": "broker-service"},
-        },
-    )
+    values: dict[str, Any] = {"rabbitmq": {"enabled": True, "existingSecret": "broker-service"}}
+    if has_database(service_chart):
+        values["database"] = {"existingSecret": "service-db-app", "secretKey": "uri"}
+    manifests = render(service_chart, values)
 
     for deployment in k8s.by_kind(manifests, "Deployment"):
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         env = k8s.env_of(container)
-        assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
-            "name": "service-db-app",
-            "key": "uri",
-        }
+        if has_database(service_chart):
+            assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+                "name": "service-db-app",
+                "key": "uri",
+            }
         assert env["RABBITMQ_URL"]["valueFrom"]["secretKeyRef"]["name"] == "broker-service"
 
 
-def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(
+def test_only_a_service_with_a_database_gets_a_database_url_and_migrations(
     render: Any, k8s: Any, service_chart: str
 ) -> None:
+    manifests = render(service_chart)
+    jobs = [job["metadata"]["name"] for job in k8s.by_kind(manifests, "Job")]
+
+    assert (f"{fullname(service_chart)}-migrate" in jobs) == has_database(service_chart)
+    workloads = [*k8s.by_kind(manifests, "Deployment"), *k8s.by_kind(manifests, "Job")]
+    for workload in workloads:
+        (container,) = workload["spec"]["template"]["spec"]["containers"]
+        has_url = "DATABASE_URL" in k8s.env_of(container)
+        assert has_url == has_database(service_chart), workload["metadata"]["name"]
+
+
+def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(
+    render: Any, k8s: Any, database_chart: str
+) -> None:
+    service_chart = database_chart
     job = k8s.named(render(service_chart), "Job", f"{fullname(service_chart)}-migrate")
     (container,) = job["spec"]["template"]["spec"]["containers"]
 
@@ -91,7 +134,8 @@ def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(
     assert "envFrom" not in container
 
 
-def test_migrations_can_be_left_to_the_operator(render: Any, k8s: Any, service_chart: str) -> None:
+def test_migrations_can_be_left_to_the_operator(render: Any, k8s: Any, database_chart: str) -> None:
+    service_chart = database_chart
     manifests = render(service_chart, {"migrations": {"enabled": False}})
 
     job_names = [job["metadata"]["name"] for job in k8s.by_kind(manifests, "Job")]
@@ -216,7 +260,8 @@ def test_the_umbrella_installs_the_service_with_its_workers_and_shared_settings(
 
     k8s.named(manifests, "Deployment", name)
     k8s.named(manifests, "Service", name)
-    k8s.named(manifests, "Job", f"{name}-migrate")
+    if has_database(service_chart):
+        k8s.named(manifests, "Job", f"{name}-migrate")
     for process in worker_processes(service_chart):
         k8s.named(manifests, "Deployment", f"{name}-{process}")
     data = config(manifests, k8s, service_chart)

@@ -92,6 +92,7 @@ def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> No
         "specification": "ok",
         "pricing": "ok",
         "offering": "ok",
+        "store": "ok",
         "rabbitmq-cluster": "ok",
         "mongodb-replicaset": "ok",
     }
@@ -132,6 +133,7 @@ def test_every_value_is_documented(charts_dir: Path) -> None:
         "specification",
         "pricing",
         "offering",
+        "store",
     } <= {values_file.parent.name for values_file in values_files}
     for values_file in values_files:
         assert undocumented_keys(values_file.read_text()) == [], values_file.parent.name

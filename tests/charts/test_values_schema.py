@@ -32,6 +32,18 @@ MALFORMED_OWN_VALUES: dict[str, dict[str, dict[str, Any]]] = {
         "specification URL without a scheme": {"specification": {"url": "svc"}},
         "pricing URL without a scheme": {"pricing": {"url": "svc"}},
     },
+    "store": {
+        "a database for a service without one": {"database": {"enabled": True}},
+        "a migration Job for a service without a database": {"migrations": {"enabled": True}},
+        "unknown search engine": {"search": {"engine": "solr"}},
+        "MongoDB URL instead of a secret name": {"mongodb": {"url": "mongodb://u:p@h:27017/"}},
+        "search URL instead of a secret name": {"search": {"url": "https://u:p@h:9200"}},
+        "account password instead of a secret name": {"catalogAccount": {"password": "x"}},
+        "secret name that is no DNS name": {"mongodb": {"existingSecret": "Store_Mongo"}},
+        "offering URL without a scheme": {"offering": {"url": "svc"}},
+        "identity URL without a scheme": {"identity": {"url": "svc"}},
+        "metrics port below 1024": {"metrics": {"port": 80}},
+    },
 }
 
 MALFORMED_UMBRELLA_VALUES = {

@@ -39,13 +39,20 @@ OTEL_EXPORTER_ZIPKIN_ENDPOINT: {{ $zipkin | quote }}
 {{/*
 Environment variables read from Secrets that exist outside the chart (created by an
 operator, External Secrets or an administrator); the chart only references them.
+DATABASE_URL unless the service keeps no Postgres database (`database.enabled: false`).
 */}}
 {{- define "catalog-lib.secretEnv" -}}
+{{- include "catalog-lib.secretEnvEntries" . | trim }}
+{{- end }}
+
+{{- define "catalog-lib.secretEnvEntries" -}}
+{{- if include "catalog-lib.databaseEnabled" . }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
       name: {{ include "catalog-lib.databaseSecretName" . }}
       key: {{ .Values.database.secretKey }}
+{{- end }}
 {{- if .Values.rabbitmq.enabled }}
 - name: RABBITMQ_URL
   valueFrom:

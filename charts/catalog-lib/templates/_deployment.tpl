@@ -8,6 +8,13 @@ A service chart renders them with:
   {{ include "catalog-lib.workers" . }}
 The API may get service-specific additions (YAML strings), e.g. identity's signing keys:
   (dict "root" . "extraEnv" "..." "extraVolumes" "..." "extraVolumeMounts" "...")
+The workers may get them too, for every worker and per worker, e.g. the store's Secret-held
+settings and its consumers' metrics port:
+  (dict "root" . "extraEnv" "..." "workers" (dict "consumers" (dict "extraPorts" "..."
+        "podAnnotations" (dict ...))))
+A worker's own additions replace the common ones of the same key. Every workload takes
+"extraPorts" (YAML list of ContainerPorts, after the API's `http`) and "podAnnotations" (a
+map, under the chart's `podAnnotations`, which win on the same key).
 */}}
 
 {{- define "catalog-lib.deployment" -}}
@@ -24,11 +31,20 @@ The API may get service-specific additions (YAML strings), e.g. identity's signi
 {{- end }}
 
 {{- define "catalog-lib.workers" -}}
+{{- /* The root context, or (dict "root" . ...) with additions. */}}
 {{- $root := . }}
-{{- range $name, $worker := .Values.workers }}
+{{- $common := dict }}
+{{- $own := dict }}
+{{- if hasKey . "root" }}
+{{- $root = .root }}
+{{- $common = omit . "root" "workers" }}
+{{- $own = .workers | default dict }}
+{{- end }}
+{{- range $name, $worker := $root.Values.workers }}
 {{- if $worker.enabled }}
+{{- $extras := merge (dict) (get $own $name | default dict) $common }}
 ---
-{{ include "catalog-lib.workload" (dict "root" $root "component" $name "spec" $worker "http" false "extras" dict) }}
+{{ include "catalog-lib.workload" (dict "root" $root "component" $name "spec" $worker "http" false "extras" $extras) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -58,7 +74,7 @@ spec:
     metadata:
       annotations:
         {{- include "catalog-lib.configChecksums" $root | nindent 8 }}
-        {{- with $v.podAnnotations }}
+        {{- with merge (dict) ($v.podAnnotations | default dict) (.extras.podAnnotations | default dict) }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
       labels:
@@ -85,11 +101,16 @@ spec:
           command:
             {{- toYaml . | nindent 12 }}
           {{- end }}
-          {{- if .http }}
+          {{- if or .http .extras.extraPorts }}
           ports:
+            {{- if .http }}
             - name: http
               containerPort: {{ $v.containerPort }}
               protocol: TCP
+            {{- end }}
+            {{- with .extras.extraPorts }}
+            {{- . | nindent 12 }}
+            {{- end }}
           {{- end }}
           envFrom:
             - configMapRef:

@@ -111,6 +111,14 @@ rendered with tpl so global values may refer to the release: (list . "image" "ta
 {{- end }}
 {{- end }}
 
+{{/*
+Whether the service keeps a Postgres database ("true" or ""): `database.enabled`, true when
+absent. Without one the pods get no DATABASE_URL and no migration Job runs.
+*/}}
+{{- define "catalog-lib.databaseEnabled" -}}
+{{- if dig "enabled" true (.Values.database | default dict) }}true{{ end }}
+{{- end }}
+
 {{/* Secret holding DATABASE_URL (never rendered by the chart). */}}
 {{- define "catalog-lib.databaseSecretName" -}}
 {{- .Values.database.existingSecret | default (printf "%s-database" (include "catalog-lib.fullname" .)) }}

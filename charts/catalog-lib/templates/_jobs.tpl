@@ -62,10 +62,11 @@ spec:
 
 {{/*
 Database migrations (`alembic upgrade head`) before the new version's pods start.
-Switch off with migrations.enabled=false where the catalog operator runs them instead.
+Switch off with migrations.enabled=false where the catalog operator runs them instead;
+never rendered for a service without a database (`database.enabled: false`).
 */}}
 {{- define "catalog-lib.migrationJob" -}}
-{{- if .Values.migrations.enabled }}
+{{- if and (include "catalog-lib.databaseEnabled" .) .Values.migrations.enabled }}
 {{- include "catalog-lib.hookJob" (dict "root" . "name" "migrate" "job" .Values.migrations "hook" "pre-install,pre-upgrade" "weight" "-5") }}
 {{- end }}
 {{- end }}

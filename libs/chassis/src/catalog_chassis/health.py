@@ -8,7 +8,7 @@ any fails, so load balancers and the platform scripts hold traffic until all are
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import aio_pika
@@ -17,20 +17,21 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# A check returns when the dependency is usable and raises otherwise.
-ReadinessCheck = Callable[[], Awaitable[None]]
+# A check returns when the dependency is usable and raises otherwise; what it returns
+# (if anything) is reported beside its status, e.g. a queue's depth.
+ReadinessCheck = Callable[[], Awaitable[Mapping[str, Any] | None]]
 
 DEFAULT_CHECK_TIMEOUT_SECONDS = 3.0
 
 
 async def _run_check(check: ReadinessCheck, timeout_seconds: float) -> dict[str, Any]:
     try:
-        await asyncio.wait_for(check(), timeout_seconds)
+        details = await asyncio.wait_for(check(), timeout_seconds)
     except TimeoutError:
         return {"status": "DOWN", "error": f"timed out after {timeout_seconds:g} s"}
     except Exception as error:
         return {"status": "DOWN", "error": f"{type(error).__name__}: {error}"}
-    return {"status": "UP"}
+    return {"status": "UP", **(details or {})}
 
 
 async def run_checks(
@@ -70,6 +71,28 @@ def postgres_check(engine: AsyncEngine) -> ReadinessCheck:
     async def check() -> None:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    return check
+
+
+def queue_depths_check(url: str, queues: Sequence[str]) -> ReadinessCheck:
+    """Report how many messages wait in each of ``queues`` (a consumer's backlog); DOWN
+    when RabbitMQ cannot be asked. A queue not declared yet counts as empty."""
+
+    async def check() -> dict[str, Any]:
+        connection = await aio_pika.connect(url)
+        depths: dict[str, int] = {}
+        try:
+            for name in queues:
+                channel = await connection.channel()
+                try:
+                    queue = await channel.declare_queue(name, passive=True)
+                    depths[name] = int(queue.declaration_result.message_count or 0)
+                except aio_pika.exceptions.ChannelClosed:
+                    depths[name] = 0
+        finally:
+            await connection.close()
+        return {"queueDepths": depths}
 
     return check
 

@@ -12,9 +12,11 @@ from catalog_chassis.messaging.consumer import (
     EventHandler,
     EventSubscription,
     PoisonMessage,
+    Processing,
     claim_event,
     event_subscriber,
     parse_cloud_event,
+    subscribe_processing,
 )
 from catalog_chassis.messaging.runner import (
     run_consumer_process,
@@ -45,6 +47,7 @@ __all__ = [
     "EventHandler",
     "EventSubscription",
     "PoisonMessage",
+    "Processing",
     "claim_event",
     "cloud_event_from",
     "consumer_queue",
@@ -58,4 +61,5 @@ __all__ = [
     "run_consumers",
     "run_until_stopped",
     "serve_consumers",
+    "subscribe_processing",
 ]

@@ -79,11 +79,23 @@ async def process_once(
         return True
 
 
+# Processes an event once for a consumer (``consumer``, ``event``); False if a duplicate.
+Processing = Callable[[str, CloudEvent], Awaitable[bool]]
+
+
+def sql_processing(sessions: async_sessionmaker[AsyncSession], handler: EventHandler) -> Processing:
+    """``handler(event, session)`` and the processed-event row commit together in Postgres."""
+
+    async def process(consumer: str, event: CloudEvent) -> bool:
+        return await process_once(sessions, consumer, event, handler)
+
+    return process
+
+
 async def process_with_retries(
-    sessions: async_sessionmaker[AsyncSession],
+    process: Processing,
     consumer: str,
     event: CloudEvent,
-    handler: EventHandler,
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     backoff: Backoff = DEFAULT_RETRY_BACKOFF,
@@ -91,11 +103,14 @@ async def process_with_retries(
     """Retry transient failures in-process; raise :class:`PoisonMessage` once exhausted.
 
     Retrying here rather than requeueing keeps the attempt count (classic queues carry no
-    delivery count) and spaces the attempts out instead of spinning on the broker.
+    delivery count) and spaces the attempts out instead of spinning on the broker. A
+    handler that raises PoisonMessage itself (bad data) is dead-lettered at once.
     """
     for attempt in range(1, max_attempts + 1):
         try:
-            return await process_once(sessions, consumer, event, handler)
+            return await process(consumer, event)
+        except PoisonMessage:
+            raise
         except Exception as exc:
             if attempt == max_attempts:
                 raise PoisonMessage(
@@ -138,47 +153,65 @@ def event_subscriber(
     """
 
     def decorate(handler: EventHandler) -> EventHandler:
-        async def consume(body: bytes, message: RabbitMessage) -> None:
-            try:
-                event = parse_cloud_event(body)
-            except PoisonMessage as exc:
-                logger.error(
-                    "%s dead-letters message %s: %s", consumer.name, message.message_id, exc
-                )
-                raise RejectMessage(requeue=False) from exc
-
-            token = set_correlation_id(event.correlationid or new_correlation_id())
-            try:
-                processed = await process_with_retries(
-                    sessions,
-                    consumer.name,
-                    event,
-                    handler,
-                    max_attempts=max_attempts,
-                    backoff=backoff,
-                )
-                if not processed:
-                    logger.info("%s skips already processed event %s", consumer.name, event.id)
-            except PoisonMessage as exc:
-                logger.error("%s dead-letters event %s: %s", consumer.name, event.id, exc)
-                raise RejectMessage(requeue=False) from exc
-            finally:
-                reset_correlation_id(token)
-
-        consume.__name__ = getattr(handler, "__name__", consume.__name__)
-        consume.__doc__ = handler.__doc__
-        registrator.subscriber(
-            consumer.queue,
-            EVENTS_EXCHANGE,
-            # Unexpected errors (e.g. a bug before the handler runs) dead-letter too,
-            # rather than being requeued forever.
-            ack_policy=AckPolicy.REJECT_ON_ERROR,
-            decoder=_raw_body,
-            no_reply=True,
-        )(consume)
+        subscribe_processing(
+            registrator,
+            consumer,
+            sql_processing(sessions, handler),
+            name=getattr(handler, "__name__", None),
+            doc=handler.__doc__,
+            max_attempts=max_attempts,
+            backoff=backoff,
+        )
         return handler
 
     return decorate
+
+
+def subscribe_processing(
+    registrator: RabbitRegistrator,
+    consumer: ConsumerQueue,
+    process: Processing,
+    *,
+    name: str | None = None,
+    doc: str | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+) -> None:
+    """Consume ``consumer``'s queue with ``process``, which must act once per event id (a
+    store without Postgres brings its own): bodies that are not CloudEvents and events that
+    keep failing are dead-lettered; the event's correlation id is set while it runs."""
+
+    async def consume(body: bytes, message: RabbitMessage) -> None:
+        try:
+            event = parse_cloud_event(body)
+        except PoisonMessage as exc:
+            logger.error("%s dead-letters message %s: %s", consumer.name, message.message_id, exc)
+            raise RejectMessage(requeue=False) from exc
+
+        token = set_correlation_id(event.correlationid or new_correlation_id())
+        try:
+            processed = await process_with_retries(
+                process, consumer.name, event, max_attempts=max_attempts, backoff=backoff
+            )
+            if not processed:
+                logger.info("%s skips already processed event %s", consumer.name, event.id)
+        except PoisonMessage as exc:
+            logger.error("%s dead-letters event %s: %s", consumer.name, event.id, exc)
+            raise RejectMessage(requeue=False) from exc
+        finally:
+            reset_correlation_id(token)
+
+    consume.__name__ = name or consume.__name__
+    consume.__doc__ = doc
+    registrator.subscriber(
+        consumer.queue,
+        EVENTS_EXCHANGE,
+        # Unexpected errors (e.g. a bug before the handler runs) dead-letter too,
+        # rather than being requeued forever.
+        ack_policy=AckPolicy.REJECT_ON_ERROR,
+        decoder=_raw_body,
+        no_reply=True,
+    )(consume)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""Rebuilding the store from the write services: every published offering and its parts
+are read afresh from their owners, the documents recomposed, and a new search index built
+and switched in behind the alias (searches keep being answered throughout)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from store_service.application.ports import Catalog, Components, Documents
+from store_service.application.projection import Projection
+from store_service.application.search import SearchIndex
+from store_service.domain.documents import Component, Kind, StoreDocument
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Rebuild:
+    catalog: Catalog
+    components: Components
+    documents: Documents
+    index: SearchIndex
+    projection: Projection
+
+    async def run(self) -> int:
+        """The number of published offerings in the rebuilt index."""
+        started = datetime.now(UTC)
+        published: list[uuid.UUID] = []
+        async for offering in self.catalog.published_offerings():
+            await self.components.store(offering)
+            await self._refresh_parts(offering)
+            published.append(offering.id)
+        # Documents of offerings no longer published (an event missed): ask their owner.
+        for stale in await self.documents.ids() - set(published):
+            current = await self.catalog.fetch(Kind.OFFERING, stale)
+            if current is not None:
+                await self.components.store(current)
+            else:
+                gone = Component(kind=Kind.OFFERING, id=stale, version=0, data={"id": str(stale)})
+                await self.components.store(gone.as_deleted())
+            await self.projection.refresh(stale)
+        for offering_id in published:
+            await self.projection.refresh(offering_id)
+        count = await self.index.rebuild(self._documents(published))
+        # The projection kept writing to the old index while the new one was built: replay
+        # those writes (revision-ordered, so replaying one twice or late changes nothing).
+        replayed = await self.documents.written_since(started)
+        for offering_id, revision, document in replayed:
+            if document is None:
+                await self.index.remove(str(offering_id), revision=revision)
+            else:
+                await self.index.put(document)
+        logger.info("rebuilt the store: %d published offerings (%d replayed)", count, len(replayed))
+        return count
+
+    async def _refresh_parts(self, offering: Component) -> None:
+        for spec_id in offering.ids("specificationIds"):
+            spec = await self._refresh(Kind.SPECIFICATION, spec_id)
+            for characteristic_id in spec.ids("characteristicIds") if spec else []:
+                await self._refresh(Kind.CHARACTERISTIC, characteristic_id)
+        for price_id in offering.ids("priceIds"):
+            await self._refresh(Kind.PRICE, price_id)
+
+    async def _refresh(self, kind: Kind, component_id: uuid.UUID) -> Component | None:
+        found = await self.catalog.fetch(kind, component_id)
+        if found is not None:
+            await self.components.store(found)
+        return found
+
+    async def _documents(self, ids: list[uuid.UUID]) -> AsyncIterator[StoreDocument]:
+        for offering_id in ids:
+            document = await self.documents.get(offering_id)
+            if document is not None:
+                yield document

@@ -1,0 +1,32 @@
+"""The store service's settings."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from catalog_chassis.settings import ServiceSettings
+
+
+class StoreSettings(ServiceSettings):
+    service_name: str = "store"
+    port: int = 8006
+    # The document store (MongoDB wire protocol: FerretDB locally) and its database.
+    mongodb_url: SecretStr = SecretStr("mongodb://127.0.0.1:27017/")
+    mongodb_database: str = "store"
+    # The search engine and which client speaks to it ("opensearch" | "elasticsearch").
+    search_url: SecretStr = SecretStr("http://127.0.0.1:9200")
+    search_engine: str = "opensearch"
+    # The alias searches go through; rebuilds switch it to a new index.
+    search_alias: str = "store-offerings"
+    # The write services, asked for parts the store has not heard of and for rebuilds.
+    characteristic_url: str = "http://127.0.0.1:8002"
+    specification_url: str = "http://127.0.0.1:8003"
+    pricing_url: str = "http://127.0.0.1:8004"
+    offering_url: str = "http://127.0.0.1:8005"
+    identity_url: str = "http://127.0.0.1:8001"
+    # Where the projection process serves its Prometheus metrics (0: not at all).
+    metrics_port: int = 9106
+    metrics_address: str = "127.0.0.1"
+    # The store's own account for reading the write services (any role reads).
+    catalog_username: str = "store"
+    catalog_password: SecretStr = SecretStr("")

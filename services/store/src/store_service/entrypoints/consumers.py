@@ -1,0 +1,60 @@
+"""The projection process: `python -m store_service.entrypoints.consumers`.
+
+Consumes every characteristic, specification, price and offering event from
+`catalog.events` (queues `store.<kind>s`, dead letters in `store.<kind>s.dlq`), keeps the
+documents and the search index current, and serves its metrics (the projection lag) on
+`METRICS_PORT` for Prometheus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from prometheus_client import Histogram, start_http_server
+
+from catalog_chassis.logging import configure_logging
+from catalog_chassis.messaging import make_broker, run_consumers, subscribe_processing
+from catalog_chassis.tracing import configure_tracing
+from store_service.bootstrap import bootstrap
+from store_service.config import StoreSettings
+from store_service.entrypoints.topology import QUEUES
+
+logger = logging.getLogger(__name__)
+
+PROJECTION_LAG = Histogram(
+    "store_projection_lag_seconds",
+    "Seconds from a write-side event's time to its projection into the store",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+
+async def run(settings: StoreSettings) -> None:
+    configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings.service_name)
+    container = bootstrap(settings)
+    container.consumer.observe_lag = PROJECTION_LAG.observe
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.metrics_address)
+    broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
+    for kind, queue in QUEUES.items():
+        subscribe_processing(
+            broker,
+            queue,
+            container.consumer,
+            name=f"project_{kind.value}_events",
+            doc=f"Projects {kind.value} events into the store.",
+        )
+    try:
+        await container.prepare()
+        await run_consumers(broker, list(QUEUES.values()))
+    finally:
+        await container.aclose()
+
+
+def main() -> None:
+    asyncio.run(run(StoreSettings()))
+
+
+if __name__ == "__main__":
+    main()

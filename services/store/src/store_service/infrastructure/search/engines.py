@@ -1,0 +1,34 @@
+"""Choosing the search engine's adapter: OpenSearch (locally) or Elasticsearch (in a
+cluster that runs ECK), behind the same port and the same query builder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from store_service.application.search import SearchIndex
+
+ENGINES = ("opensearch", "elasticsearch")
+
+
+def search_index(
+    engine: str, url: str, alias: str
+) -> tuple[SearchIndex, Callable[[], Coroutine[Any, Any, None]]]:
+    """The index adapter and the function that closes its client."""
+    if engine == "opensearch":
+        from opensearchpy import AsyncOpenSearch
+
+        from store_service.infrastructure.search.opensearch import OpenSearchIndex
+
+        opensearch = AsyncOpenSearch(hosts=[url], timeout=5)
+        index: SearchIndex = OpenSearchIndex(opensearch, alias=alias)
+        return index, opensearch.close
+    if engine == "elasticsearch":
+        from elasticsearch import AsyncElasticsearch
+
+        from store_service.infrastructure.search.elasticsearch import ElasticsearchIndex
+
+        elasticsearch = AsyncElasticsearch(url, request_timeout=5)
+        index = ElasticsearchIndex(elasticsearch, alias=alias)
+        return index, elasticsearch.close
+    raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
