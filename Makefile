@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PLATFORM := $(UV) run python dev/platform.py
 SERVICE ?=
 
-.PHONY: help deps up down status logs migrate lint test test-unit test-integration bench
+.PHONY: help deps up down status logs migrate reindex lint test test-unit test-integration bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -33,13 +33,19 @@ status: deps ## health of every part
 logs: deps ## follow the logs (one service: make logs SERVICE=identity)
 	@$(PLATFORM) logs $(SERVICE)
 
+reindex: deps ## rebuild the store's documents and search index from the write services
+	@$(PLATFORM) exec store -- python -m store_service.entrypoints.cli reindex
+
 migrate: deps ## alembic upgrade head for every service
 	@$(PLATFORM) migrate
 
 lint: deps ## ruff, formatting, mypy, import contracts
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/chassis/src
+	$(UV) run mypy libs/chassis/src services/*/src
+# dev/ is imported as the namespace package `dev` (dev.localplatform): its module names
+# start at the repository root, unlike the src layouts above, hence a run of its own.
+	$(UV) run mypy --explicit-package-bases dev
 	$(UV) run lint-imports
 
 test: lint ## lint, then every test tier (starts the platform for the tiers that need it)
@@ -55,3 +61,7 @@ bench: up ## benchmarks against the running platform (see bench/README.md)
 	@$(UV) run python bench/token_verification.py
 	@$(UV) run python bench/outbox_relay.py
 	@$(UV) run python bench/api_latency.py
+
+.PHONY: api-docs
+api-docs: deps ## regenerate docs/api (OpenAPI documents, event schemas) from the code
+	@$(UV) run python dev/api_contracts.py write

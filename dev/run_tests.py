@@ -2,12 +2,20 @@
 
 Tiers: unit (no infrastructure) -> `dev/platform.py up` -> integration + component -> system.
 A tier without tests passes, but the run as a whole fails when no test ran at all.
+
+Coverage (lines and branches) is measured over the unit and integration tiers together, on
+libs/chassis/src and every services/*/src; when both tiers ran, the gate applies: every
+service's domain/ and application/ (each on its own) at least 90 %, everything measured at
+least 80 %. A failed gate counts as one failure. HTML report: .local/coverage/html/.
+
+In CI (CI=true) a skipped test fails unless tests/allowed-skips.txt lists it (conftest.py).
 The last line is the total, e.g. `42 passed, 0 failed, 3 skipped`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -18,6 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / ".local" / "test-reports"
 TEST_ROOTS = ("libs", "services", "tests")
 PYTEST_NO_TESTS_COLLECTED = 5
+
+COVERAGE_DATA = ROOT / ".local" / "coverage" / ".coverage"  # as in pyproject.toml
+COVERAGE_HTML = ROOT / ".local" / "coverage" / "html"
+MEASURED_TIERS = ("unit", "integration")
+GATED_LAYERS = ("domain", "application")
+LAYER_THRESHOLD = 90.0
+OVERALL_THRESHOLD = 80.0
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,16 @@ def run_tier(tier: Tier, extra_args: list[str]) -> Outcome:
     report.unlink(missing_ok=True)
     paths = [name for name in TEST_ROOTS if (ROOT / name).is_dir()]
     pytest = Path(sys.executable).parent / "pytest"
-    command = [str(pytest), "-m", tier.marker, f"--junitxml={report}", *extra_args, *paths]
+    coverage = coverage_args() if tier.name in MEASURED_TIERS else []
+    command = [
+        str(pytest),
+        "-m",
+        tier.marker,
+        f"--junitxml={report}",
+        *coverage,
+        *extra_args,
+        *paths,
+    ]
     print(f"\n=== {tier.name} tier: {' '.join(command[1:])}", flush=True)
     exit_code = subprocess.run(command, cwd=ROOT, check=False).returncode
     outcome = read_junit(report)
@@ -82,6 +106,105 @@ def read_junit(report: Path) -> Outcome:
     return outcome
 
 
+# ---------------------------------------------------------------------------------------------
+# coverage
+
+
+def measured_sources() -> list[Path]:
+    """The code under measurement: the chassis and every service's src (found, not listed)."""
+    return [ROOT / "libs" / "chassis" / "src", *sorted(ROOT.glob("services/*/src"))]
+
+
+def coverage_args() -> list[str]:
+    """pytest-cov options: each measured tier appends to one data file (erased up front)."""
+    sources = [f"--cov={path.relative_to(ROOT)}" for path in measured_sources()]
+    return [*sources, "--cov-config=pyproject.toml", "--cov-append", "--cov-report="]
+
+
+def erase_coverage() -> None:
+    for stale in COVERAGE_DATA.parent.glob(f"{COVERAGE_DATA.name}*"):
+        stale.unlink()
+    COVERAGE_DATA.parent.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    percent: float | None  # None: no such package (nothing to measure)
+    threshold: float | None  # None: reported, not gated
+
+    @property
+    def failed(self) -> bool:
+        if self.threshold is None or self.percent is None:
+            return False
+        return self.percent < self.threshold
+
+    def text(self) -> str:
+        if self.percent is None:
+            return "-"
+        # Rounded down: a figure shown as 90.0% is never under the 90% bar.
+        return f"{int(self.percent * 10) / 10:.1f}%"
+
+
+def report_coverage(gate: bool) -> list[str]:
+    """Print the figures per service (and overall), write the HTML report; returns the
+    gate's complaints (none when ``gate`` is off, e.g. a run of the unit tier alone)."""
+    # Run as a script, this file's directory comes first on sys.path, and dev/platform.py
+    # would shadow the standard library's platform module, which coverage imports.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
+    from coverage import Coverage
+    from coverage.exceptions import NoDataError
+
+    if not COVERAGE_DATA.is_file():
+        print("\n=== coverage: no data was recorded", flush=True)
+        return ["coverage gate: no coverage data was recorded"] if gate else []
+    coverage = Coverage(data_file=str(COVERAGE_DATA), config_file=str(ROOT / "pyproject.toml"))
+    coverage.load()
+    files = sorted(coverage.get_data().measured_files())
+
+    def percent(directory: Path) -> float | None:
+        under = [name for name in files if Path(name).is_relative_to(directory)]
+        if not under:
+            return None
+        try:
+            return coverage.report(morfs=under, file=io.StringIO())
+        except NoDataError:
+            return None
+
+    if gate:
+        tiers = f"unit + integration tiers; gate: {' and '.join(GATED_LAYERS)} of each service"
+        tiers += f" {LAYER_THRESHOLD:.0f}% each, overall {OVERALL_THRESHOLD:.0f}%"
+    else:
+        tiers = "not the unit and integration tiers together: gate not applied"
+    print(f"\n=== coverage, lines and branches ({tiers})", flush=True)
+    print(f"    {'package':<26}{'all':>8}" + "".join(f"{layer:>13}" for layer in GATED_LAYERS))
+    figures: list[Figure] = []
+    for src in measured_sources():
+        for package in sorted(p for p in src.iterdir() if (p / "__init__.py").is_file()):
+            whole = Figure(package.name, percent(package), None)
+            is_service = src.parts[-3] == "services"
+            layers = [
+                Figure(f"{package.name}.{layer}", percent(package / layer), LAYER_THRESHOLD)
+                for layer in (GATED_LAYERS if is_service else ())
+            ]
+            cells = "".join(f"{layer.text():>13}" for layer in layers)
+            print(f"    {package.name:<26}{whole.text():>8}{cells}", flush=True)
+            figures += layers
+    overall = Figure("overall", percent(ROOT), OVERALL_THRESHOLD)
+    print(f"    {'overall':<26}{overall.text():>8}", flush=True)
+    figures.append(overall)
+    coverage.html_report(morfs=files, directory=str(COVERAGE_HTML))
+    print(f"    HTML report: {(COVERAGE_HTML / 'index.html').relative_to(ROOT)}", flush=True)
+    if not gate:
+        return []
+    return [
+        f"coverage gate: {figure.label} is at {figure.text()}, under {figure.threshold:.0f}%"
+        for figure in figures
+        if figure.failed
+    ]
+
+
 def start_platform() -> bool:
     print("\n=== starting the local platform", flush=True)
     command = [sys.executable, str(ROOT / "dev" / "platform.py"), "up"]
@@ -97,6 +220,9 @@ def main() -> int:
     wanted = [tier for tier in TIERS if args.tier is None or tier.name in args.tier]
     total = Outcome()
     platform_started = False
+    measured = [tier.name for tier in wanted if tier.name in MEASURED_TIERS]
+    if measured:
+        erase_coverage()
     for tier in wanted:
         if tier.needs_platform and not platform_started:
             platform_started = True
@@ -106,6 +232,17 @@ def main() -> int:
                 print("=== the platform did not fully start (counted as one failure)", flush=True)
                 total.failed += 1
         total.add(run_tier(tier, args.pytest_args))
+    if measured:
+        gate = set(measured) == set(MEASURED_TIERS)
+        try:
+            complaints = report_coverage(gate)
+        except Exception as error:  # the total must still be the last line
+            complaints = [f"coverage gate: the coverage report failed: {error!r}"]
+        for complaint in complaints:
+            print(complaint, flush=True)
+        if complaints:
+            print("=== the coverage gate failed (counted as one failure)", flush=True)
+            total.failed += 1
     ran_nothing = total.passed + total.failed == 0
     if ran_nothing:
         print("no tests ran: a test run must execute at least one test", flush=True)

@@ -23,7 +23,7 @@ from catalog_chassis.correlation import CorrelationIdMiddleware
 from catalog_chassis.health import ReadinessCheck, health_router, postgres_check
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.metrics import RequestMetricsMiddleware, install_metrics_endpoint
-from catalog_chassis.problems import install_problem_handlers
+from catalog_chassis.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from catalog_chassis.schemas import reject_nul_in_query
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing, current_tracer_provider
@@ -122,6 +122,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     _advertise_password_flow(app)
+    _document_problems(app)
     configure_tracing(settings.service_name, app=app, engine=engine)
     return app
 
@@ -164,3 +165,68 @@ def _advertise_password_flow(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+PROBLEM_SCHEMA_NAME = "Problem"
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: every error this API returns.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "correlationId": {"type": ["string", "null"]},
+        "errors": {
+            "description": "For validation failures: each field and what is wrong with it.",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+_PROBLEM_CONTENT = {
+    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}}
+}
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the API does: request validation fails with a 400
+    problem (FastAPI documents its default 422, which the problem handlers replace), every
+    error response is ``application/problem+json``, and any operation may answer with one
+    (a ``default`` response), so generated clients type errors correctly."""
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first_build = app.openapi_schema is None
+        schema = build_openapi()
+        if first_build:
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    _problem_responses(operation.setdefault("responses", {}))
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name in _FASTAPI_VALIDATION_SCHEMAS:
+                schemas.pop(name, None)
+            schemas[PROBLEM_SCHEMA_NAME] = PROBLEM_SCHEMA
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _problem_responses(responses: dict[str, Any]) -> None:
+    if responses.pop("422", None) is not None:
+        responses.setdefault("400", {"description": "Validation failed: `errors` names each field"})
+    for status, response in responses.items():
+        if status[:1] in ("4", "5"):
+            response["content"] = _PROBLEM_CONTENT
+    responses.setdefault(
+        "default",
+        {"description": "Any other error, as a problem (401, 403, 404, 409, …)"}
+        | {"content": _PROBLEM_CONTENT},
+    )

@@ -96,9 +96,15 @@ def platform_env() -> dict[str, str]:
 
 
 def platform_setting(name: str, default: str | None = None) -> str:
+    """A setting the tests need; without it (and without ``default``) the test fails, naming
+    the setting: a test that needs infrastructure must never pass by skipping."""
     value = platform_env().get(name, default)
     if value is None:
-        pytest.skip(f"{name} is not set (environment or .local/platform.env)")
+        pytest.fail(
+            f"{name} is not set: export it, or start the local platform (`make up` writes"
+            f" it to {PLATFORM_ENV_FILE})",
+            pytrace=False,
+        )
     return value
 
 
@@ -121,8 +127,14 @@ async def throwaway_database(prefix: str = "test") -> AsyncIterator[str]:
     finally:
         admin = await asyncpg.connect(libpq_dsn(admin_url))
         try:
-            # FORCE: a test that failed half-way may leave connections open.
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            try:
+                # FORCE: a test that failed half-way may leave connections open.
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except asyncpg.InsufficientPrivilegeError:
+                # FORCE refuses to end a backend of no role of ours: an autovacuum worker
+                # (seen after migrations drop and re-create tables). A plain DROP makes
+                # autovacuum leave the database and waits for it.
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         finally:
             await admin.close()
 
@@ -530,6 +542,97 @@ async def migrated_database(service_dir: Path | str, prefix: str = "test") -> As
     async with throwaway_database(prefix) as database_url:
         await asyncio.to_thread(upgrade_service, service_dir, database_url)
         yield database_url
+
+
+# What a migration can create in the public schema, each row keyed by its table or object
+# name first (see :func:`database_schema`).
+SCHEMA_QUERIES = {
+    "relations": "SELECT relname::text, relkind::text FROM pg_class"
+    " WHERE relnamespace = 'public'::regnamespace"
+    " AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')",
+    "columns": "SELECT table_name::text, column_name::text, data_type::text,"
+    " character_maximum_length, is_nullable::text, column_default::text"
+    " FROM information_schema.columns WHERE table_schema = 'public'",
+    "constraints": "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)"
+    " FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
+    "indexes": "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes"
+    " WHERE schemaname = 'public'",
+    "triggers": "SELECT tgrelid::regclass::text, tgname::text, pg_get_triggerdef(oid)"
+    " FROM pg_trigger WHERE NOT tgisinternal",
+    "functions": "SELECT proname::text, pg_get_function_identity_arguments(oid), prosrc"
+    " FROM pg_proc WHERE pronamespace = 'public'::regnamespace",
+    "types": "SELECT typname::text, typtype::text FROM pg_type"
+    " WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd', 'r', 'm')",
+}
+ALEMBIC_VERSION_TABLE = "alembic_version"
+
+DatabaseSchema = dict[str, list[tuple[Any, ...]]]
+
+
+async def database_schema(database_url: str) -> DatabaseSchema:
+    """The public schema's tables, views, sequences, columns, constraints, indexes, triggers,
+    functions and types, as sorted rows per kind: two schemas built alike compare equal."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                kind: sorted(tuple(row) for row in await connection.execute(text(query)))
+                for kind, query in SCHEMA_QUERIES.items()
+            }
+    finally:
+        await engine.dispose()
+
+
+def _without_alembic_version(schema: DatabaseSchema) -> DatabaseSchema:
+    return {
+        kind: [row for row in rows if row[0] != ALEMBIC_VERSION_TABLE]
+        for kind, rows in schema.items()
+    }
+
+
+async def assert_migrations_round_trip(service_dir: Path | str) -> None:
+    """On an empty throwaway database: ``upgrade head`` -> ``downgrade base`` -> ``upgrade
+    head``. The downgrade must leave nothing but Alembic's own table, and the second upgrade
+    must build exactly the schema the first one did."""
+    from catalog_chassis.migrations import run_alembic, upgrade_service
+
+    service = Path(service_dir).name
+    async with throwaway_database(f"{service}_migrations") as database_url:
+        await asyncio.to_thread(upgrade_service, service_dir, database_url)
+        first = await database_schema(database_url)
+        assert _without_alembic_version(first)["relations"], f"{service}: upgrade made no table"
+
+        await asyncio.to_thread(run_alembic, service_dir, database_url, "downgrade", "base")
+        downgraded = _without_alembic_version(await database_schema(database_url))
+        left_over = {kind: rows for kind, rows in downgraded.items() if rows}
+        assert not left_over, f"{service}: downgrade base left behind {left_over}"
+
+        await asyncio.to_thread(upgrade_service, service_dir, database_url)
+        second = await database_schema(database_url)
+
+    changed = {
+        kind: {"first upgrade": first[kind], "second upgrade": second[kind]}
+        for kind in SCHEMA_QUERIES
+        if first[kind] != second[kind]
+    }
+    assert not changed, f"{service}: upgrading again after the downgrade differs: {changed}"
+
+
+def assert_models_match_migrations(service_dir: Path | str, database_url: str) -> None:
+    """``alembic check`` against a database at ``head``: autogenerate compares the metadata
+    the service's ``migrations/env.py`` hands to ``run_migrations`` (its SQLModel tables,
+    the chassis tables and any other) with the schema the migrations built. Any difference
+    means a model changed without a revision; the message lists Alembic's differences."""
+    from catalog_chassis.migrations import MigrationFailed, run_alembic
+
+    try:
+        run_alembic(service_dir, database_url, "check")
+    except MigrationFailed as failure:
+        raise AssertionError(
+            f"`alembic check` failed for {failure.service}: its models and its migrations"
+            f" disagree (add a revision: `alembic revision --autogenerate`), or the check"
+            f" could not run. Alembic said:\n{failure.output}"
+        ) from None
 
 
 class TestTokens:

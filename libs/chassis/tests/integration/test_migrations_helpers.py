@@ -14,7 +14,12 @@ from alembic.migration import MigrationContext
 
 from catalog_chassis.db import chassis_metadata, create_engine, libpq_dsn
 from catalog_chassis.migrations import MigrationFailed, run_alembic, upgrade_service
-from catalog_chassis.testing import throwaway_database
+from catalog_chassis.testing import (
+    assert_migrations_round_trip,
+    assert_models_match_migrations,
+    migrated_database,
+    throwaway_database,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -167,3 +172,71 @@ def test_a_failing_migration_reports_the_alembic_output(service_dir: Path) -> No
 
     assert failure.value.service == service_dir.name
     assert "Error" in failure.value.output or "refused" in failure.value.output
+
+
+# --- the quality gates' helpers in catalog_chassis.testing -----------------------------------
+
+LEAKY_REVISION = '''\
+"""a table the downgrade forgets"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("gadgets", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    pass
+'''
+
+ENV_PY_WITH_A_MODEL = """\
+import sqlalchemy as sa
+
+from catalog_chassis.db import chassis_metadata
+from catalog_chassis.migrations import run_migrations
+
+models = sa.MetaData()
+sa.Table("gadgets", models, sa.Column("id", sa.Integer(), primary_key=True))
+
+run_migrations([chassis_metadata, models])
+"""
+
+
+async def test_the_round_trip_passes_for_migrations_that_undo_themselves(
+    service_dir: Path,
+) -> None:
+    await assert_migrations_round_trip(service_dir)
+
+
+async def test_the_round_trip_fails_when_a_downgrade_leaves_a_table_behind(
+    service_dir: Path,
+) -> None:
+    (service_dir / "migrations" / "versions" / "0002_gadgets.py").write_text(LEAKY_REVISION)
+
+    with pytest.raises(AssertionError, match="downgrade base left behind") as failure:
+        await assert_migrations_round_trip(service_dir)
+
+    assert "gadgets" in str(failure.value)
+
+
+async def test_alembic_check_passes_when_the_models_match_the_migrations(
+    service_dir: Path,
+) -> None:
+    async with migrated_database(service_dir, prefix="migrations") as database_url:
+        assert_models_match_migrations(service_dir, database_url)
+
+
+async def test_alembic_check_fails_on_a_model_without_a_migration(service_dir: Path) -> None:
+    (service_dir / "migrations" / "env.py").write_text(ENV_PY_WITH_A_MODEL)
+
+    async with migrated_database(service_dir, prefix="migrations") as database_url:
+        with pytest.raises(AssertionError, match="models and its migrations disagree") as failure:
+            assert_models_match_migrations(service_dir, database_url)
+
+    assert "add_table" in str(failure.value) and "gadgets" in str(failure.value)

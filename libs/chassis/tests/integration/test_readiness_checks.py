@@ -1,28 +1,12 @@
 """The ready-made readiness checks against the local platform's real Postgres and RabbitMQ."""
 
-import os
-from pathlib import Path
-
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from catalog_chassis.health import postgres_check, rabbitmq_check
+from catalog_chassis.testing import platform_setting
 
 pytestmark = pytest.mark.integration
-
-PLATFORM_ENV = Path(__file__).resolve().parents[4] / ".local" / "platform.env"
-
-
-def platform_setting(name: str) -> str:
-    """From the environment, falling back to the platform's contract file."""
-    if name in os.environ:
-        return os.environ[name]
-    if PLATFORM_ENV.exists():
-        for line in PLATFORM_ENV.read_text().splitlines():
-            key, _, value = line.partition("=")
-            if key.strip() == name:
-                return value.strip()
-    pytest.skip(f"{name} is not configured (start the local platform)")
 
 
 def asyncpg_url(url: str) -> str:

@@ -162,3 +162,31 @@ async def test_a_nul_character_in_a_query_parameter_is_a_400_naming_it() -> None
     assert response.json()["errors"] == [
         {"field": "name", "message": "must not contain NUL characters"}
     ]
+
+
+async def test_openapi_documents_400_problems_instead_of_fastapis_422() -> None:
+    document = await openapi_of(create_app(SETTINGS, title="Gadgets", routers=[router]))
+
+    listing = document["paths"]["/api/v1/gadgets/mine"]["get"]["responses"]
+    assert "422" not in listing
+    assert set(listing) >= {"200", "default"}
+    assert listing["default"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    assert schemas["Problem"]["required"] == ["type", "title", "status", "detail"]
+
+
+async def test_openapi_turns_a_validated_operations_422_into_a_400_problem() -> None:
+    validated = APIRouter(prefix="/api/v1/things", tags=["things"])
+
+    @validated.get("")
+    async def find(limit: int = 10) -> list[str]:
+        return []
+
+    document = await openapi_of(create_app(SETTINGS, title="Things", routers=[validated]))
+
+    responses = document["paths"]["/api/v1/things"]["get"]["responses"]
+    assert "422" not in responses
+    assert "application/problem+json" in responses["400"]["content"]

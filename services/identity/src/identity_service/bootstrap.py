@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalog_chassis.auth import TokenVerifier
 from catalog_chassis.db import create_session_factory, database_engine
+from identity_service.application.ports import UnitOfWork
 from identity_service.application.use_cases import IdentityService
 from identity_service.config import IdentitySettings
 from identity_service.domain.throttle import ThrottlePolicy
@@ -29,7 +30,7 @@ class Container:
 
 
 def bootstrap(settings: IdentitySettings | None = None) -> Container:
-    settings = settings or IdentitySettings()  # type: ignore[call-arg]
+    settings = settings or IdentitySettings()
     engine = database_engine(settings)
     session_factory = create_session_factory(engine)
     keys = SigningKeys.from_files(settings.jwt_private_key_file, settings.previous_public_key_paths)
@@ -37,8 +38,11 @@ def bootstrap(settings: IdentitySettings | None = None) -> Container:
     async def own_jwks() -> dict[str, Any]:
         return keys.jwks()
 
+    def uow_factory() -> UnitOfWork:
+        return IdentityUnitOfWork(session_factory, service="identity")
+
     identity = IdentityService(
-        uow_factory=lambda: IdentityUnitOfWork(session_factory, service="identity"),
+        uow_factory=uow_factory,
         hasher=BcryptPasswordHasher(),
         signer=keys,
         token_policy=TokenPolicy(issuer=settings.jwt_issuer, audience=settings.jwt_audience),

@@ -7,7 +7,7 @@ from catalog_chassis.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from identity_service.domain.model import Role
+from identity_service.domain.model import Role, User
 
 
 async def seed(service, username="alice", password="wonderland-42", role=Role.USER):
@@ -71,6 +71,38 @@ class TestUsers:
         assert await service.ensure_demo_user("admin", "admin", Role.ADMIN) is False
         assert len(uow.users.rows) == 1
         assert (await service.log_in("admin", "admin")).access_token
+
+    async def test_a_service_account_is_a_user_that_can_log_in_and_is_created_once(
+        self, service, uow
+    ):
+        password = "a-long-generated-secret-1234"
+        assert await service.ensure_service_account("store", password) is True
+        assert await service.ensure_service_account("store", password) is False
+        [account] = uow.users.rows.values()
+        assert account.role is Role.USER
+        assert (await service.log_in("store", password)).access_token
+
+    async def test_demo_seeding_that_loses_the_race_to_another_seeder_keeps_its_account(
+        self, service, uow
+    ):
+        lookup = uow.users.get_by_username
+
+        async def another_seeder_adds_it_after_the_check(username):
+            found = await lookup(username)
+            if found is None:
+                theirs = User(username=username, password_hash="plain:theirs", role=Role.ADMIN)
+                await uow.users.add(theirs)
+            return found
+
+        uow.users.get_by_username = another_seeder_adds_it_after_the_check
+
+        assert await service.ensure_demo_user("admin", "admin", Role.ADMIN) is False
+        [account] = uow.users.rows.values()
+        assert account.password_hash == "plain:theirs"
+
+    async def test_get_returns_the_user_with_that_id(self, service):
+        user = await seed(service)
+        assert await service.get_user(str(user.id)) == user
 
     async def test_get_unknown_user_is_not_found(self, service):
         with pytest.raises(NotFound):

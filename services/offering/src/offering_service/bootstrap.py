@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.http_client import HttpDirectory, ServiceClient
 from catalog_chassis.idempotency import IdempotencyStore
-from offering_service.application.ports import PublicationSaga
-from offering_service.application.references import references_to
+from catalog_chassis.messaging import CloudEvent
+from offering_service.application.ports import PublicationSaga, UnitOfWork
+from offering_service.application.references import PRICE_FEED, SPECIFICATION_FEED, references_to
 from offering_service.application.use_cases import OfferingService
 from offering_service.config import OfferingSettings
 from offering_service.domain.references import KnownResource
 from offering_service.infrastructure.publication import AwaitingEngine
+from offering_service.infrastructure.references import price_cache, specification_cache
 from offering_service.infrastructure.unit_of_work import OfferingUnitOfWork
 
 SPECIFICATIONS_PATH = "/api/v1/specifications"
@@ -43,7 +45,7 @@ def bootstrap(
     engine = database_engine(settings)
     sessions = create_session_factory(engine)
 
-    def uow_factory() -> OfferingUnitOfWork:
+    def uow_factory() -> UnitOfWork:
         return OfferingUnitOfWork(sessions, service=settings.service_name)
 
     specifications = HttpDirectory(
@@ -67,3 +69,16 @@ def bootstrap(
         directories=[specifications, prices],
         idempotency=IdempotencyStore(engine),
     )
+
+
+# The consumer process's handlers: an application function over its SQL adapter.
+
+
+async def cache_specification(event: CloudEvent, session: AsyncSession) -> None:
+    """Created/updated specifications are cached (newest version wins), deleted dropped."""
+    await SPECIFICATION_FEED.apply(specification_cache(session), event.type, event.data)
+
+
+async def cache_price(event: CloudEvent, session: AsyncSession) -> None:
+    """Every price event but deleted caches the price (newest version wins)."""
+    await PRICE_FEED.apply(price_cache(session), event.type, event.data)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.idempotency import IdempotencyStore
+from catalog_chassis.messaging import CloudEvent
+from catalog_chassis.usage_tables import SqlReferenceUsages
+from catalog_chassis.usages import apply_referrer_event
+from pricing_service.application.ports import UnitOfWork
 from pricing_service.application.use_cases import PriceService
 from pricing_service.config import PricingSettings
+from pricing_service.domain.offerings import OFFERING_USAGE_EVENTS
+from pricing_service.infrastructure.tables import OFFERING_USAGES
 from pricing_service.infrastructure.unit_of_work import PriceUnitOfWork
 
 
@@ -25,11 +31,23 @@ def bootstrap(settings: PricingSettings | None = None) -> Container:
     settings = settings or PricingSettings()
     engine = database_engine(settings)
     session_factory = create_session_factory(engine)
+
+    def uow_factory() -> UnitOfWork:
+        return PriceUnitOfWork(session_factory, service=settings.service_name)
+
     return Container(
         settings=settings,
         engine=engine,
-        prices=PriceService(
-            uow_factory=lambda: PriceUnitOfWork(session_factory, service=settings.service_name)
-        ),
+        prices=PriceService(uow_factory=uow_factory),
         idempotency=IdempotencyStore(engine),
     )
+
+
+# The consumer process's handlers: an application function over its SQL adapter.
+
+
+async def track_offering_usages(event: CloudEvent, session: AsyncSession) -> None:
+    """An offering's prices become its usages (newest version wins) until it is retired
+    or deleted."""
+    usages = SqlReferenceUsages(session, OFFERING_USAGES)
+    await apply_referrer_event(usages, OFFERING_USAGE_EVENTS, event.type, event.data)

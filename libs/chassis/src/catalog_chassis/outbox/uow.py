@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from opentelemetry import propagate
@@ -71,12 +70,8 @@ class SqlAlchemyUnitOfWork:
         self._tracked = []
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
+        # As wide as the services' UnitOfWork ports (``*exc_info: object``), which it implements.
         try:
             # A no-op after commit; otherwise discards the change and its events together.
             await self.rollback()

@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from catalog_chassis.messaging import (
-    CloudEvent,
     EventSubscription,
     consumer_queue,
     run_consumer_process,
 )
-from characteristic_service.application.usage_updates import apply_specification_event
+from characteristic_service.bootstrap import track_specification_usages
 from characteristic_service.config import CharacteristicSettings
-from characteristic_service.infrastructure.usages import SqlCharacteristicUsages
 
 SPECIFICATION_EVENTS = consumer_queue("characteristic.specifications", ["specification.*"])
 
 
-async def track_usages(event: CloudEvent, session: AsyncSession) -> None:
-    """A specification's characteristics become its usages (newest version wins)."""
-    await apply_specification_event(SqlCharacteristicUsages(session), event.type, event.data)
-
-
 # Registers the usage tracker on a broker; returns the queue to serve.
-subscribe_specification_events = EventSubscription(SPECIFICATION_EVENTS, track_usages)
+subscribe_specification_events = EventSubscription(SPECIFICATION_EVENTS, track_specification_usages)
 
 
 def main() -> None:

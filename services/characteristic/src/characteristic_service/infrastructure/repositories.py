@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
-from catalog_chassis.repositories import SqlNamedRepository
+from catalog_chassis.repositories import NamedRow, SqlNamedRepository
 from characteristic_service.application.ports import CharacteristicQuery, SortField
 from characteristic_service.domain.model import Characteristic
 from characteristic_service.infrastructure.tables import CharacteristicRow
 
 
 class SqlCharacteristicRepository(SqlNamedRepository[Characteristic]):
-    ROW = CharacteristicRow
+    ROW: ClassVar[type[NamedRow[Characteristic]]] = CharacteristicRow
     RESOURCE = "characteristic"
-    SORT_COLUMNS: dict[Any, Any] = {
+    SORT_COLUMNS = {
         SortField.NAME: CharacteristicRow.name_key,
         SortField.VALUE: CharacteristicRow.value,
         SortField.CREATED_AT: CharacteristicRow.created_at,
@@ -27,8 +28,8 @@ class SqlCharacteristicRepository(SqlNamedRepository[Characteristic]):
         if query.name_contains:
             conditions.append(self._name_contains(query.name_contains))
         if query.unit_of_measure is not None:
-            unit = CharacteristicRow.unit_of_measure == query.unit_of_measure.value
-            conditions.append(unit)  # type: ignore[arg-type]
+            unit = col(CharacteristicRow.unit_of_measure) == query.unit_of_measure.value
+            conditions.append(unit)
         return await self._page(
             conditions,
             sort=query.sort,

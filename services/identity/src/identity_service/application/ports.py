@@ -22,6 +22,22 @@ class TokenSigner(Protocol):
     def sign(self, claims: dict[str, Any]) -> str: ...
 
 
+class PublishedKeys(Protocol):
+    """The public half of the signing keys, as services verify tokens with it."""
+
+    @property
+    def kid(self) -> str: ...
+
+    @property
+    def algorithm(self) -> str: ...
+
+    def jwks(self) -> dict[str, Any]:
+        """RFC 7517 JWKS: the current key and the previous ones still trusted."""
+        ...
+
+    def public_key_pem(self) -> str: ...
+
+
 class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
 

@@ -118,6 +118,11 @@ class IdentityService:
             return False  # another seeder won the race: the account exists, which is the goal
         return True
 
+    async def ensure_service_account(self, username: str, password: str) -> bool:
+        """A service's own account (role USER: it reads the catalog on nobody's behalf, e.g.
+        the store filling a gap or rebuilding). Idempotent; True when it was created."""
+        return await self.ensure_demo_user(username, password, Role.USER)
+
     async def _add_user(self, username: str, password: str, role: Role) -> User:
         user = User(username=username, password_hash=self.hasher.hash(password), role=role)
         async with self.uow_factory() as uow:

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from catalog_chassis.auth import AdminUser, CurrentUser
 from catalog_chassis.concurrency import set_etag
 from catalog_chassis.pagination import Page, PageQuery, set_total_count
+from identity_service.application.ports import PublishedKeys
 from identity_service.application.use_cases import IdentityService, IssuedToken
 from identity_service.entrypoints.schemas import (
     LoginRequest,
@@ -18,7 +19,6 @@ from identity_service.entrypoints.schemas import (
     UserCreate,
     UserPublic,
 )
-from identity_service.infrastructure.keys import ALGORITHM, SigningKeys
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -28,13 +28,13 @@ def identity_service(request: Request) -> IdentityService:
     return service
 
 
-def signing_keys(request: Request) -> SigningKeys:
-    keys: SigningKeys = request.app.state.container.keys
+def published_keys(request: Request) -> PublishedKeys:
+    keys: PublishedKeys = request.app.state.container.keys
     return keys
 
 
 Identity = Annotated[IdentityService, Depends(identity_service)]
-Keys = Annotated[SigningKeys, Depends(signing_keys)]
+Keys = Annotated[PublishedKeys, Depends(published_keys)]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -65,7 +65,7 @@ async def jwks(keys: Keys, response: Response) -> dict[str, Any]:
 
 @router.get("/public-key", response_model=PublicKeyResponse)
 async def public_key(keys: Keys) -> PublicKeyResponse:
-    return PublicKeyResponse(kid=keys.kid, alg=ALGORITHM, public_key=keys.public_key_pem())
+    return PublicKeyResponse(kid=keys.kid, alg=keys.algorithm, public_key=keys.public_key_pem())
 
 
 @router.get("/me", response_model=UserPublic)

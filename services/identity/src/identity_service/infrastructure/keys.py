@@ -29,7 +29,7 @@ def _load(path: Path) -> RSAKey:
         raise KeyConfigurationError(f"JWT key file not found: {path}") from exc
     except Exception as exc:
         raise KeyConfigurationError(f"JWT key file is not an RSA key: {path}") from exc
-    if key.raw_value.key_size < MIN_KEY_BITS:  # type: ignore[union-attr]
+    if key.raw_value.key_size < MIN_KEY_BITS:
         raise KeyConfigurationError(f"JWT key {path} is shorter than {MIN_KEY_BITS} bits")
     return key
 
@@ -64,6 +64,10 @@ class SigningKeys:
     @property
     def kid(self) -> str:
         return self.current.thumbprint()
+
+    @property
+    def algorithm(self) -> str:
+        return ALGORITHM
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [public_jwk(key) for key in (self.current, *self.previous)]}

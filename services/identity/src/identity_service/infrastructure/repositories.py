@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from identity_service.domain.model import User
 from identity_service.domain.throttle import FailedLogins
@@ -27,7 +28,7 @@ class SqlUserRepository:
 
     async def get_by_username(self, username: str) -> User | None:
         row = (
-            await self._session.execute(select(UserRow).where(UserRow.username == username))
+            await self._session.execute(select(UserRow).where(col(UserRow.username) == username))
         ).scalar_one_or_none()
         return row.to_domain() if row else None
 

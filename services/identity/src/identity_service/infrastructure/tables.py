@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, String
+from sqlalchemy import Column, DateTime, String, false
 from sqlmodel import Field, SQLModel
 
 from identity_service.domain.model import Role, User
@@ -19,10 +19,11 @@ class UserRow(SQLModel, table=True):
     username: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     password_hash: str = Field(max_length=100)
     role: str = Field(max_length=16)
-    disabled: bool = False
+    # The server defaults are the ones revision 0001 created (kept in step by `alembic check`).
+    disabled: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    version: int = 1
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     @classmethod
     def from_domain(cls, user: User) -> UserRow:
@@ -54,7 +55,7 @@ class FailedLoginRow(SQLModel, table=True):
     __tablename__ = "failed_logins"
 
     username: str = Field(primary_key=True, max_length=64)
-    count: int = 0
+    count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     window_started_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )

@@ -6,6 +6,7 @@ from typing import Self
 
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
 from catalog_chassis.repositories import integrity_error_as_conflict
+from identity_service.application.ports import FailedLoginRepository, UserRepository
 from identity_service.infrastructure.repositories import (
     SqlFailedLoginRepository,
     SqlUserRepository,
@@ -13,8 +14,8 @@ from identity_service.infrastructure.repositories import (
 
 
 class IdentityUnitOfWork(SqlAlchemyUnitOfWork):
-    users: SqlUserRepository
-    failed_logins: SqlFailedLoginRepository
+    users: UserRepository
+    failed_logins: FailedLoginRepository
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()

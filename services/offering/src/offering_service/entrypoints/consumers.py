@@ -9,30 +9,16 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from catalog_chassis.messaging import (
-    CloudEvent,
     EventSubscription,
     consumer_queue,
     run_consumer_process,
 )
-from offering_service.application.references import PRICE_FEED, SPECIFICATION_FEED
+from offering_service.bootstrap import cache_price, cache_specification
 from offering_service.config import OfferingSettings
-from offering_service.infrastructure.references import price_cache, specification_cache
 
 SPECIFICATION_EVENTS = consumer_queue("offering.specifications", ["specification.*"])
 PRICE_EVENTS = consumer_queue("offering.prices", ["price.*"])
-
-
-async def cache_specification(event: CloudEvent, session: AsyncSession) -> None:
-    """Created/updated specifications are cached (newest version wins), deleted dropped."""
-    await SPECIFICATION_FEED.apply(specification_cache(session), event.type, event.data)
-
-
-async def cache_price(event: CloudEvent, session: AsyncSession) -> None:
-    """Every price event but deleted caches the price (newest version wins)."""
-    await PRICE_FEED.apply(price_cache(session), event.type, event.data)
 
 
 subscribe_specification_events = EventSubscription(SPECIFICATION_EVENTS, cache_specification)

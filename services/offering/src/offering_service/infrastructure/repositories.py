@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
-from catalog_chassis.repositories import SqlNamedRepository
+from catalog_chassis.repositories import NamedRow, SqlNamedRepository
 from offering_service.application.ports import OfferingQuery, SortField
 from offering_service.domain.model import Offering
 from offering_service.infrastructure.tables import OfferingRow
 
 
 class SqlOfferingRepository(SqlNamedRepository[Offering]):
-    ROW = OfferingRow
+    ROW: ClassVar[type[NamedRow[Offering]]] = OfferingRow
     RESOURCE = "offering"
-    SORT_COLUMNS: dict[Any, Any] = {
+    SORT_COLUMNS = {
         SortField.NAME: OfferingRow.name_key,
         SortField.CREATED_AT: OfferingRow.created_at,
         SortField.UPDATED_AT: OfferingRow.updated_at,
@@ -27,7 +28,8 @@ class SqlOfferingRepository(SqlNamedRepository[Offering]):
         if query.name_contains:
             conditions.append(self._name_contains(query.name_contains))
         if query.lifecycle_status is not None:
-            conditions.append(OfferingRow.lifecycle_status == query.lifecycle_status.value)  # type: ignore[arg-type]
+            status = col(OfferingRow.lifecycle_status) == query.lifecycle_status.value
+            conditions.append(status)
         return await self._page(
             conditions,
             sort=query.sort,

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Self
 
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
-from catalog_chassis.reference_cache import SqlReferenceCache
-from offering_service.domain.references import KnownResource
+from offering_service.application.ports import OfferingRepository, PriceCache, SpecificationCache
 from offering_service.infrastructure.references import price_cache, specification_cache
 from offering_service.infrastructure.repositories import SqlOfferingRepository
 
 
 class OfferingUnitOfWork(SqlAlchemyUnitOfWork):
-    offerings: SqlOfferingRepository
-    specification_cache: SqlReferenceCache[KnownResource]
-    price_cache: SqlReferenceCache[KnownResource]
+    offerings: OfferingRepository
+    specification_cache: SpecificationCache
+    price_cache: PriceCache
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()

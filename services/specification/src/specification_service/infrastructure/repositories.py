@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
-from catalog_chassis.repositories import SqlNamedRepository
+from catalog_chassis.repositories import NamedRow, SqlNamedRepository
 from specification_service.application.ports import SortField, SpecificationQuery
 from specification_service.domain.model import Specification
 from specification_service.infrastructure.tables import SpecificationRow
 
 
 class SqlSpecificationRepository(SqlNamedRepository[Specification]):
-    ROW = SpecificationRow
+    ROW: ClassVar[type[NamedRow[Specification]]] = SpecificationRow
     RESOURCE = "specification"
-    SORT_COLUMNS: dict[Any, Any] = {
+    SORT_COLUMNS = {
         SortField.NAME: SpecificationRow.name_key,
         SortField.CREATED_AT: SpecificationRow.created_at,
         SortField.UPDATED_AT: SpecificationRow.updated_at,
@@ -27,7 +28,7 @@ class SqlSpecificationRepository(SqlNamedRepository[Specification]):
             conditions.append(self._name_contains(query.name_contains))
         if query.characteristic_id is not None:
             # ARRAY "@>": uses the GIN index on characteristic_ids.
-            uses = SpecificationRow.characteristic_ids.contains  # type: ignore[attr-defined]
+            uses = col(SpecificationRow.characteristic_ids).contains
             conditions.append(uses([query.characteristic_id]))
         return await self._page(
             conditions,

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Self
 
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
+from specification_service.application.ports import (
+    CharacteristicCache,
+    OfferingUsages,
+    SpecificationRepository,
+)
 from specification_service.infrastructure.references import (
     SqlCharacteristicCache,
     SqlOfferingUsages,
@@ -13,9 +18,9 @@ from specification_service.infrastructure.repositories import SqlSpecificationRe
 
 
 class SpecificationUnitOfWork(SqlAlchemyUnitOfWork):
-    specifications: SqlSpecificationRepository
-    characteristic_cache: SqlCharacteristicCache
-    offering_usages: SqlOfferingUsages
+    specifications: SpecificationRepository
+    characteristic_cache: CharacteristicCache
+    offering_usages: OfferingUsages
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
