@@ -42,11 +42,12 @@ migrate: deps ## alembic upgrade head for every service
 lint: deps ## ruff, formatting, mypy, import contracts
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/chassis/src services/*/src
+	$(UV) run mypy libs/chassis/src libs/testing/src services/*/src
 # dev/ is imported as the namespace package `dev` (dev.localplatform): its module names
 # start at the repository root, unlike the src layouts above, hence a run of its own.
 	$(UV) run mypy --explicit-package-bases dev
 	$(UV) run lint-imports
+	$(UV) run vulture libs/chassis/src services/*/src services/*/migrations dev vulture_whitelist.py
 
 test: lint ## lint, then every test tier (starts the platform for the tiers that need it)
 	@$(UV) run python dev/run_tests.py

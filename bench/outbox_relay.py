@@ -22,7 +22,7 @@ from catalog_chassis.domain import Aggregate, DomainEvent
 from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
-from catalog_chassis.testing import (
+from catalog_testing import (
     create_chassis_schema,
     drain,
     platform_setting,

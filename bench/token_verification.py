@@ -8,7 +8,7 @@ import asyncio
 import json
 import time
 
-from catalog_chassis.testing import TestTokens
+from catalog_testing import TestTokens
 
 
 async def main() -> None:

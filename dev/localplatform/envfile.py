@@ -7,19 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        values[key.strip()] = value.strip()
-    return values
-
-
 def write_env_file(path: Path, values: Mapping[str, str]) -> bool:
     """Writes the file atomically (readers never see half of it); returns whether it changed."""
     content = "".join(f"{key}={value}\n" for key, value in values.items())

@@ -15,7 +15,7 @@ from .discovery import ServiceSpec
 from .errors import PlatformError
 from .paths import Layout
 from .probes import Readiness, http_ok, port_open
-from .processes import log_tail, start_detached, stop_tracked, tracked_pid
+from .processes import log_tail, start_detached, tracked_pid
 from .secrets_store import JwtKeyFiles, ensure_password
 
 IDENTITY = "identity"
@@ -158,12 +158,6 @@ def start_processes(
             cwd=spec.directory,
             env=env,
         )
-
-
-def stop_processes(layout: Layout, spec: ServiceSpec) -> None:
-    for process in spec.processes:
-        if stop_tracked(layout, spec.process_id(process)):
-            done(f"{spec.process_id(process)} stopped")
 
 
 def health_url(spec: ServiceSpec) -> str | None:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from catalog_chassis.messaging import CloudEvent, parse_cloud_event
-from catalog_chassis.testing import InMemoryReferenceCache, InMemoryReferenceUsages
 from catalog_chassis.usages import Referrer, ReferrerEvents, apply_referrer_event
+from catalog_testing import InMemoryReferenceCache, InMemoryReferenceUsages
 from characteristic_service.application.usage_updates import apply_specification_event
 from characteristic_service.domain.usages import SPECIFICATION_USAGE_EVENTS
 from dev.apicontracts.generate import EXAMPLES, consumer_queues, topic_matches

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_chassis.testing import (
+from catalog_testing import (
     assert_migrations_round_trip,
     assert_models_match_migrations,
     migrated_database,

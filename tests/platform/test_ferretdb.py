@@ -14,7 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from catalog_chassis.db import libpq_dsn
-from catalog_chassis.testing import platform_setting
+from catalog_testing import platform_setting
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from catalog_chassis.testing import platform_setting
+from catalog_testing import platform_setting
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dev.localplatform.discovery import ServiceSpec
-from dev.localplatform.envfile import read_env_file, write_env_file
+from dev.localplatform.envfile import write_env_file
 from dev.localplatform.paths import Layout
 from dev.localplatform.platform_env import build_platform_env, database_accounts
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
@@ -99,7 +99,7 @@ def test_env_file_round_trips_and_reports_changes(tmp_path: Path) -> None:
 
     assert write_env_file(path, {"A": "1", "B": "x=y"}) is True
     assert write_env_file(path, {"A": "1", "B": "x=y"}) is False
-    assert read_env_file(path) == {"A": "1", "B": "x=y"}
+    assert path.read_text().splitlines() == ["A=1", "B=x=y"]
 
 
 def test_service_processes_get_the_settings_contract(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from catalog_chassis.testing import rabbitmq_url  # noqa: F401  (fixture)
+from catalog_testing import rabbitmq_url  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 LOGS = REPO / ".local" / "logs"

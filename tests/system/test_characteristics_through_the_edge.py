@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from catalog_chassis.testing import collect_messages, durable_probe_queue, rabbitmq_app_stopped
+from catalog_testing import collect_messages, durable_probe_queue, rabbitmq_app_stopped
 
 pytestmark = pytest.mark.system
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_chassis.testing import publish_event
+from catalog_testing import publish_event
 
 pytestmark = pytest.mark.system
 

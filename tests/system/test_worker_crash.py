@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_chassis.testing import collect_messages, durable_probe_queue
+from catalog_testing import collect_messages, durable_probe_queue
 
 pytestmark = pytest.mark.system
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog_chassis.messaging import CloudEvent, cloud_event_from
-from catalog_chassis.testing import (
+from catalog_testing import (
     ConsumerUnderTest,
     admin,
     client,
@@ -29,7 +29,7 @@ from characteristic_service.entrypoints.consumers import (
 )
 from specification_service.domain.model import Specification, SpecificationContent
 
-# The chassis' fixtures these tests use (see catalog_chassis.testing).
+# The chassis' fixtures these tests use (see catalog_testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from catalog_chassis.testing import (
+from catalog_testing import (
     admin,
     client,
     free_port,
@@ -30,7 +30,7 @@ from offering_service.entrypoints.api import create_app
 from pricing_service.config import PricingSettings
 from pricing_service.entrypoints.api import create_app as create_pricing_app
 
-# The chassis' fixtures these tests use (see catalog_chassis.testing).
+# The chassis' fixtures these tests use (see catalog_testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]

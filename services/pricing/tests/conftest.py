@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_chassis.testing import (
+from catalog_testing import (
     admin,
     client,
     consumer_fixture,
@@ -23,7 +23,7 @@ from pricing_service.config import PricingSettings
 from pricing_service.entrypoints.api import create_app
 from pricing_service.entrypoints.consumers import subscribe_offering_events
 
-# The chassis' fixtures these tests use (see catalog_chassis.testing).
+# The chassis' fixtures these tests use (see catalog_testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]

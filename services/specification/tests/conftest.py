@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from catalog_chassis.http_client import circuit_breaker_for
-from catalog_chassis.testing import (
+from catalog_testing import (
     TestTokens,
     admin,
     asgi_client,
@@ -36,7 +36,7 @@ from specification_service.config import SpecificationSettings
 from specification_service.entrypoints.api import create_app
 from specification_service.entrypoints.consumers import subscribe_offering_events
 
-# The chassis' fixtures these tests use (see catalog_chassis.testing).
+# The chassis' fixtures these tests use (see catalog_testing).
 __all__ = ["admin", "client", "outbox", "rabbitmq_url", "sql", "tokens", "user"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from catalog_chassis.testing import platform_setting, rabbitmq_url
+from catalog_testing import platform_setting, rabbitmq_url
 
 __all__ = ["rabbitmq_url"]
 

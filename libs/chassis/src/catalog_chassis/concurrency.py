@@ -10,7 +10,7 @@ import re
 
 from starlette.responses import Response
 
-from catalog_chassis.errors import PreconditionFailed, PreconditionRequired
+from catalog_chassis.errors import PreconditionFailed
 
 # `3` (lenient, for hand-written calls), `"3"` (strong tag) or `W/"3"` (weak tag)
 _ENTITY_TAG = re.compile(r'(\d{1,18})|(?:W/)?"(\d{1,18})"')
@@ -38,17 +38,3 @@ def parse_if_match(header: str | None) -> int | None:
     if match is None:
         raise PreconditionFailed(f'If-Match {header!r} is not a version tag such as "3"')
     return int(match.group(1) or match.group(2))
-
-
-def check_if_match(header: str | None, current_version: int, *, required: bool = False) -> None:
-    """Raise unless `If-Match` names `current_version` (or is absent/`*`).
-
-    With `required=True` a missing header is refused with 428 Precondition Required.
-    """
-    if header is None and required:
-        raise PreconditionRequired("This update requires an If-Match header with the version")
-    expected = parse_if_match(header)
-    if expected is not None and expected != current_version:
-        raise PreconditionFailed(
-            f"The resource is at version {current_version}, not {expected}; reload and retry"
-        )

@@ -80,12 +80,6 @@ class Locked(ProblemError):
     type = PROBLEM_TYPE_BASE + "locked"
 
 
-class PreconditionRequired(ProblemError):
-    status = 428
-    title = "Precondition Required"
-    type = PROBLEM_TYPE_BASE + "precondition-required"
-
-
 class TooManyRequests(ProblemError):
     status = 429
     title = "Too Many Requests"

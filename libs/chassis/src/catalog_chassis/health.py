@@ -95,19 +95,3 @@ def queue_depths_check(url: str, queues: Sequence[str]) -> ReadinessCheck:
         return {"queueDepths": depths}
 
     return check
-
-
-def rabbitmq_check(url: str | None = None, *, broker: Any = None) -> ReadinessCheck:
-    """Open and close a connection to `url`, or ping an already connected FastStream broker."""
-    if (url is None) == (broker is None):
-        raise ValueError("rabbitmq_check needs exactly one of url or broker")
-
-    async def check_broker() -> None:
-        if not await broker.ping(timeout=DEFAULT_CHECK_TIMEOUT_SECONDS):
-            raise ConnectionError("broker did not answer the ping")
-
-    async def check_url() -> None:
-        connection = await aio_pika.connect(url)
-        await connection.close()
-
-    return check_broker if broker is not None else check_url

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from catalog_chassis.db import idempotency_keys_table, purge_expired_idempotency_keys
+from catalog_chassis.db import idempotency_keys_table
 from catalog_chassis.errors import PROBLEM_TYPE_BASE, Unauthorized
 from catalog_chassis.problems import problem_response
 
@@ -161,11 +161,6 @@ class IdempotencyStore:
                     table.c.scope == scope, table.c.key == key, table.c.status_code.is_(None)
                 )
             )
-
-    async def purge_expired(self) -> int:
-        async with self._engine.begin() as connection:
-            result = await connection.execute(purge_expired_idempotency_keys())
-            return int(getattr(result, "rowcount", 0) or 0)
 
 
 class UnverifiedCaller(Exception):

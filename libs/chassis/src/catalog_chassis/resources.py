@@ -46,11 +46,6 @@ class Ordering(StrEnum):
     def parse(cls, sort: str) -> tuple[Self, bool]:
         return cls(sort.lstrip("-")), sort.startswith("-")
 
-    @classmethod
-    def choices(cls) -> list[str]:
-        """Every accepted ``sort`` value: each field, ascending and with ``-``."""
-        return [f"{prefix}{member.value}" for member in cls for prefix in ("", "-")]
-
 
 @dataclass(frozen=True, kw_only=True)
 class ListWindow:

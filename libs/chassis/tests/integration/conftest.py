@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalog_chassis.db import create_engine, create_session_factory
 from catalog_chassis.domain import Aggregate, DomainEvent
-from catalog_chassis.testing import chassis_database_url, rabbitmq_url
+from catalog_testing import chassis_database_url, rabbitmq_url
 
 __all__ = ["chassis_database_url", "rabbitmq_url"]
 

@@ -26,7 +26,7 @@ from catalog_chassis.messaging import (
     make_broker,
     serve_consumers,
 )
-from catalog_chassis.testing import (
+from catalog_testing import (
     THROWAWAY_QUEUE_ARGS,
     collect_messages,
     delete_queues,

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 
 from catalog_chassis.db import chassis_metadata, create_engine, libpq_dsn
 from catalog_chassis.migrations import MigrationFailed, run_alembic, upgrade_service
-from catalog_chassis.testing import (
+from catalog_testing import (
     assert_migrations_round_trip,
     assert_models_match_migrations,
     migrated_database,
@@ -174,7 +174,7 @@ def test_a_failing_migration_reports_the_alembic_output(service_dir: Path) -> No
     assert "Error" in failure.value.output or "refused" in failure.value.output
 
 
-# --- the quality gates' helpers in catalog_chassis.testing -----------------------------------
+# --- the quality gates' helpers in catalog_testing -----------------------------------
 
 LEAKY_REVISION = '''\
 """a table the downgrade forgets"""

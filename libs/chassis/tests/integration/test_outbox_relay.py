@@ -23,7 +23,7 @@ from catalog_chassis.context import reset_correlation_id, set_correlation_id
 from catalog_chassis.db import libpq_dsn, outbox_table
 from catalog_chassis.messaging import Backoff, make_broker
 from catalog_chassis.outbox import OutboxRelay, RelayOptions, SqlAlchemyUnitOfWork
-from catalog_chassis.testing import (
+from catalog_testing import (
     collect_messages,
     drain,
     durable_probe_queue,

@@ -1,10 +1,13 @@
 """The ready-made readiness checks against the local platform's real Postgres and RabbitMQ."""
 
+import uuid
+
+import aio_pika
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from catalog_chassis.health import postgres_check, rabbitmq_check
-from catalog_chassis.testing import platform_setting
+from catalog_chassis.health import postgres_check, queue_depths_check
+from catalog_testing import platform_setting
 
 pytestmark = pytest.mark.integration
 
@@ -30,10 +33,23 @@ async def test_postgres_check_fails_when_the_database_is_unreachable() -> None:
         await engine.dispose()
 
 
-async def test_rabbitmq_check_passes_against_the_real_broker() -> None:
-    await rabbitmq_check(platform_setting("RABBITMQ_URL"))()
+async def test_queue_depths_are_read_from_the_real_broker() -> None:
+    url = platform_setting("RABBITMQ_URL")
+    name = f"readiness.test-{uuid.uuid4().hex[:8]}"
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        await channel.declare_queue(name, auto_delete=False)
+        for body in (b"a", b"b"):
+            await channel.default_exchange.publish(aio_pika.Message(body), routing_key=name)
+        details = await queue_depths_check(url, [name, f"{name}.never-declared"])()
+    finally:
+        await channel.queue_delete(name)
+        await connection.close()
+
+    assert details == {"queueDepths": {name: 2, f"{name}.never-declared": 0}}
 
 
-async def test_rabbitmq_check_fails_when_the_broker_is_unreachable() -> None:
+async def test_queue_depths_fail_when_the_broker_is_unreachable() -> None:
     with pytest.raises(ConnectionError):
-        await rabbitmq_check("amqp://guest:guest@127.0.0.1:1/")()
+        await queue_depths_check("amqp://guest:guest@127.0.0.1:1/", ["q"])()

@@ -1,4 +1,4 @@
-"""The service-test support in catalog_chassis.testing, against the real Postgres and broker."""
+"""The service-test support in catalog_testing, against the real Postgres and broker."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog_chassis.outbox import SqlAlchemyUnitOfWork
-from catalog_chassis.testing import (
+from catalog_testing import (
     eventually,
     outbox_drained,
     outbox_rows,

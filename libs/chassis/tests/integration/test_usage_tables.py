@@ -14,7 +14,6 @@ from alembic.operations import Operations
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from catalog_chassis.testing import SqlRunner, eventually, sql_runner
 from catalog_chassis.usage_tables import (
     SqlReferenceUsages,
     create_usages_table,
@@ -24,6 +23,7 @@ from catalog_chassis.usage_tables import (
     usage_tables,
 )
 from catalog_chassis.usages import Referrer, ReferrerUsage
+from catalog_testing import SqlRunner, eventually, sql_runner
 
 pytestmark = pytest.mark.integration
 

@@ -1,8 +1,8 @@
 import pytest
 from starlette.responses import Response
 
-from catalog_chassis.concurrency import check_if_match, etag_for, parse_if_match, set_etag
-from catalog_chassis.errors import PreconditionFailed, PreconditionRequired
+from catalog_chassis.concurrency import etag_for, parse_if_match, set_etag
+from catalog_chassis.errors import PreconditionFailed
 
 
 def test_etag_is_the_quoted_version() -> None:
@@ -31,19 +31,3 @@ def test_absent_or_wildcard_means_any_version(header: str | None) -> None:
 def test_unparseable_tags_cannot_match(header: str) -> None:
     with pytest.raises(PreconditionFailed):
         parse_if_match(header)
-
-
-def test_matching_version_passes() -> None:
-    check_if_match('"4"', current_version=4)
-
-
-def test_stale_version_is_precondition_failed() -> None:
-    with pytest.raises(PreconditionFailed, match="version 5"):
-        check_if_match('"4"', current_version=5)
-
-
-def test_missing_header_passes_unless_required() -> None:
-    check_if_match(None, current_version=5)
-
-    with pytest.raises(PreconditionRequired):
-        check_if_match(None, current_version=5, required=True)

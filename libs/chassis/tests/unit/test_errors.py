@@ -14,7 +14,6 @@ from catalog_chassis.errors import FieldError, ProblemError, ValidationFailed
         (errors.Conflict, 409),
         (errors.PreconditionFailed, 412),
         (errors.Locked, 423),
-        (errors.PreconditionRequired, 428),
         (errors.TooManyRequests, 429),
         (errors.ServiceUnavailable, 503),
     ],

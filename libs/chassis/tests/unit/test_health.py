@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from catalog_chassis.health import ReadinessCheck, health_router, rabbitmq_check
+from catalog_chassis.health import ReadinessCheck, health_router
 
 
 async def passes() -> None:
@@ -89,17 +89,3 @@ class FakeBroker:
 
     async def ping(self, timeout: float | None) -> bool:  # noqa: ASYNC109 - FastStream's signature
         return self.answers
-
-
-async def test_rabbitmq_check_pings_a_given_broker() -> None:
-    await rabbitmq_check(broker=FakeBroker(answers=True))()
-
-    with pytest.raises(ConnectionError):
-        await rabbitmq_check(broker=FakeBroker(answers=False))()
-
-
-def test_rabbitmq_check_needs_exactly_one_target() -> None:
-    with pytest.raises(ValueError, match="exactly one"):
-        rabbitmq_check()
-    with pytest.raises(ValueError, match="exactly one"):
-        rabbitmq_check("amqp://x", broker=FakeBroker(answers=True))

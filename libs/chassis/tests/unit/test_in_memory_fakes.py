@@ -4,7 +4,7 @@ import pytest
 
 from catalog_chassis.domain import Aggregate, DomainEvent
 from catalog_chassis.errors import PreconditionFailed
-from catalog_chassis.testing import InMemoryAggregates, InMemoryUnitOfWork
+from catalog_testing import InMemoryAggregates, InMemoryUnitOfWork
 
 
 class Thing(Aggregate):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog_chassis import testing
-from catalog_chassis.testing import migrated_database, platform_setting, throwaway_database
+import catalog_testing as testing
+from catalog_testing import migrated_database, platform_setting, throwaway_database
 
 
 @pytest.fixture

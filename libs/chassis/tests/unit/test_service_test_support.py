@@ -1,4 +1,4 @@
-"""The HTTP side of catalog_chassis.testing: in-process clients and problem assertions."""
+"""The HTTP side of catalog_testing: in-process clients and problem assertions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from catalog_chassis.app import create_app
 from catalog_chassis.errors import FieldError, NotFound, ValidationFailed
 from catalog_chassis.settings import ServiceSettings
-from catalog_chassis.testing import TestTokens, asgi_client, assert_problem, fields_of
+from catalog_testing import TestTokens, asgi_client, assert_problem, fields_of
 
 router = APIRouter()
 

@@ -3,7 +3,6 @@ import uuid
 import pytest
 
 from catalog_chassis.errors import Conflict
-from catalog_chassis.testing import InMemoryReferenceUsages
 from catalog_chassis.usages import (
     MalformedSnapshot,
     Referrer,
@@ -14,6 +13,7 @@ from catalog_chassis.usages import (
     ensure_unused,
     offering_events,
 )
+from catalog_testing import InMemoryReferenceUsages
 
 BUNDLE = uuid.uuid4()
 PART, OTHER_PART = uuid.uuid4(), uuid.uuid4()

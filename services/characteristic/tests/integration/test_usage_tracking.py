@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from catalog_chassis.messaging import CloudEvent
-from catalog_chassis.testing import collect_messages, publish_event
+from catalog_testing import collect_messages, publish_event
 from specification_service.domain.model import SpecificationContent
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("tracking_usages")]

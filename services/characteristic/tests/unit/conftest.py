@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_chassis.testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
+from catalog_testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
 from characteristic_service.application.ports import CharacteristicQuery
 from characteristic_service.application.use_cases import CharacteristicService
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from joserfc.jwk import RSAKey
 
-from catalog_chassis.testing import client, migrated_database
+from catalog_testing import client, migrated_database
 from identity_service.config import IdentitySettings
 from identity_service.entrypoints.api import create_app
 from identity_service.entrypoints.cli import DEMO_USERS
 from identity_service.infrastructure.keys import SigningKeys
 
-# The chassis' fixtures these tests use (see catalog_chassis.testing).
+# The chassis' fixtures these tests use (see catalog_testing).
 __all__ = ["client"]
 
 SERVICE_DIR = Path(__file__).resolve().parents[2]

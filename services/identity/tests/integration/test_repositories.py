@@ -10,7 +10,7 @@ import pytest
 
 from catalog_chassis.db import create_engine, create_session_factory
 from catalog_chassis.errors import Conflict
-from catalog_chassis.testing import migrated_database
+from catalog_testing import migrated_database
 from identity_service.domain.model import Role, User
 from identity_service.infrastructure.unit_of_work import IdentityUnitOfWork
 

@@ -8,7 +8,6 @@ from identity_service.domain.model import (
     User,
     check_password_policy,
     check_username,
-    may_manage_users,
     normalize_username,
 )
 from identity_service.domain.throttle import FailedLogins, ThrottlePolicy
@@ -67,17 +66,6 @@ class TestUsernames:
         with pytest.raises(ValidationFailed) as caught:
             check_username(username)
         assert caught.value.errors[0].field == "username"
-
-
-class TestRoles:
-    def test_only_admins_manage_users(self):
-        assert may_manage_users(Role.ADMIN)
-        assert not may_manage_users(Role.USER)
-
-    def test_changing_a_role_bumps_the_version(self):
-        user = User(username="bob", password_hash="x", role=Role.USER)
-        user.change_role(Role.ADMIN)
-        assert user.role is Role.ADMIN and user.version == 2
 
 
 class TestThrottle:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from catalog_chassis.testing import assert_problem, fields_of
+from catalog_testing import assert_problem, fields_of
 
 pytestmark = pytest.mark.component
 

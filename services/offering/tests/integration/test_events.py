@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from catalog_chassis.testing import (
+from catalog_testing import (
     collect_messages,
     durable_probe_queue,
     eventually,

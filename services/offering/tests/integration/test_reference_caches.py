@@ -17,7 +17,7 @@ from catalog_chassis.messaging import (
     make_broker,
     serve_consumers,
 )
-from catalog_chassis.testing import (
+from catalog_testing import (
     delete_queues,
     eventually,
     publish_event,

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from catalog_chassis.testing import (
+from catalog_testing import (
     InMemoryAggregates,
     InMemoryDirectory,
     InMemoryReferenceCache,

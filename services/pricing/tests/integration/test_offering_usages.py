@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from catalog_chassis.testing import SnapshotEvents, assert_problem
+from catalog_testing import SnapshotEvents, assert_problem
 
 pytestmark = pytest.mark.integration
 

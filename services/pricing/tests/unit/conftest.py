@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_chassis.testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
+from catalog_testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
 from pricing_service.application.ports import PriceQuery
 from pricing_service.application.use_cases import PriceService
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from aiobreaker import CircuitBreakerState
 
-from catalog_chassis.testing import assert_problem, fields_of
+from catalog_testing import assert_problem, fields_of
 
 pytestmark = pytest.mark.component
 

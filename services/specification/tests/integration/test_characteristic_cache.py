@@ -18,7 +18,7 @@ from catalog_chassis.messaging import (
     make_broker,
     serve_consumers,
 )
-from catalog_chassis.testing import (
+from catalog_testing import (
     collect_messages,
     delete_queues,
     eventually,

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from catalog_chassis.messaging import CloudEvent
-from catalog_chassis.testing import SnapshotEvents, assert_problem, collect_messages, publish_event
+from catalog_testing import SnapshotEvents, assert_problem, collect_messages, publish_event
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from catalog_chassis.errors import ServiceUnavailable
-from catalog_chassis.testing import InMemoryAggregates, InMemoryReferenceUsages, InMemoryUnitOfWork
+from catalog_testing import (
+    InMemoryAggregates,
+    InMemoryReferenceCache,
+    InMemoryReferenceUsages,
+    InMemoryUnitOfWork,
+)
 from specification_service.application.ports import SpecificationQuery
 from specification_service.application.references import CharacteristicReferences
 from specification_service.application.use_cases import SpecificationService
@@ -39,37 +44,11 @@ class FakeSpecifications(InMemoryAggregates):
         return items[query.offset : query.offset + query.limit], len(items)
 
 
-class FakeCharacteristicCache:
-    """Applies writes at once: the real adapter's store and forget are single statements."""
-
-    def __init__(self) -> None:
-        self.cached: dict[uuid.UUID, KnownCharacteristic] = {}
-        self.tombstones: dict[uuid.UUID, int] = {}
-
-    async def known(self, ids):
-        return {i for i in ids if i in self.cached}
-
-    async def removed(self, ids):
-        return {i for i in ids if i in self.tombstones}
-
-    async def store(self, characteristic):
-        if characteristic.id in self.tombstones:
-            return False
-        if not characteristic.supersedes(self.cached.get(characteristic.id)):
-            return False
-        self.cached[characteristic.id] = characteristic
-        return True
-
-    async def forget(self, characteristic_id, *, version):
-        self.tombstones[characteristic_id] = max(version, self.tombstones.get(characteristic_id, 0))
-        self.cached.pop(characteristic_id, None)
-
-
 class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.specifications = FakeSpecifications(self)
-        self.characteristic_cache = FakeCharacteristicCache()
+        self.characteristic_cache = InMemoryReferenceCache()
         self.offering_usages = InMemoryReferenceUsages()
 
 

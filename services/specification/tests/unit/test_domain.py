@@ -151,9 +151,3 @@ class TestKnownCharacteristic:
         del data["unitOfMeasure"]
         with pytest.raises(MalformedSnapshot):
             KnownCharacteristic.from_snapshot(data)
-
-    def test_only_a_higher_version_supersedes(self):
-        old = KnownCharacteristic.from_snapshot(self.snapshot(version=2))
-        new = KnownCharacteristic.from_snapshot(self.snapshot(id=str(old.id), version=3))
-        assert new.supersedes(old) and new.supersedes(None)
-        assert not old.supersedes(new) and not old.supersedes(old)

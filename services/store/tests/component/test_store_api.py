@@ -8,7 +8,7 @@ import uuid
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from catalog_chassis.testing import asgi_client, assert_problem, fields_of
+from catalog_testing import asgi_client, assert_problem, fields_of
 from store_service.config import StoreSettings
 from store_service.entrypoints.api import create_app
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from catalog_chassis.testing import platform_setting
+from catalog_testing import platform_setting
 from store_service.application.search import SearchQuery, SearchResult, Sort, UnitRange
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search.opensearch import OpenSearchIndex

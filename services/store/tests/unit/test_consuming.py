@@ -1,4 +1,4 @@
-"""The projection consumer: once per event id, poison for bad data, the lag observed."""
+"""The projection consumer: once per event id, bad data refused, the lag observed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from catalog_chassis.messaging import CloudEvent, PoisonMessage
+from catalog_chassis.references import MalformedSnapshot
 from store_service.application.consuming import ProjectionConsumer
 
 from . import snapshots as s
@@ -22,17 +22,6 @@ class FakeProcessed:
 
     async def remember(self, consumer, event_id):
         self.ids.add((consumer, event_id))
-
-
-def event(event_type: str, data: dict, at: datetime) -> CloudEvent:
-    return CloudEvent(
-        id=uuid.uuid4(),
-        source="/catalog/pricing",
-        type=event_type,
-        time=at,
-        subject=data.get("id", "x"),
-        data=data,
-    )
 
 
 @pytest.fixture
@@ -52,18 +41,18 @@ def consumer(projection, lags) -> ProjectionConsumer:
 
 
 async def test_an_event_is_applied_once_and_its_lag_observed(consumer, components, lags):
-    created = event(
-        "PriceCreated", s.price(uuid.uuid4()), datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
-    )
+    event_id, at = uuid.uuid4(), datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+    price = s.price(uuid.uuid4())
 
-    assert await consumer("store.prices", created) is True
-    assert await consumer("store.prices", created) is False
+    assert await consumer.handle("store.prices", event_id, "PriceCreated", at, price) is True
+    assert await consumer.handle("store.prices", event_id, "PriceCreated", at, price) is False
     assert len(components.rows) == 1
     assert lags == [1.0]
 
 
-async def test_bad_data_is_a_poison_message(consumer):
-    broken = event("PriceCreated", {"id": "x"}, datetime.now(UTC))
+async def test_bad_data_is_refused_and_not_remembered(consumer):
+    event_id = uuid.uuid4()
 
-    with pytest.raises(PoisonMessage):
-        await consumer("store.prices", broken)
+    with pytest.raises(MalformedSnapshot):
+        await consumer.handle("store.prices", event_id, "PriceCreated", datetime.now(UTC), {})
+    assert not await consumer.processed.seen("store.prices", event_id)

@@ -72,20 +72,3 @@ class User:
     @property
     def can_log_in(self) -> bool:
         return not self.disabled
-
-    def disable(self) -> None:
-        self.disabled = True
-        self._touch()
-
-    def change_role(self, role: Role) -> None:
-        self.role = role
-        self._touch()
-
-    def _touch(self) -> None:
-        self.updated_at = datetime.now(UTC)
-        self.version += 1
-
-
-def may_manage_users(role: Role) -> bool:
-    """Only administrators list or create accounts."""
-    return role is Role.ADMIN

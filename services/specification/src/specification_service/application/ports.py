@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol, Self
 
-from catalog_chassis.references import ReferenceCache, ReferenceDirectory
+from catalog_chassis.references import ReferenceCache
 from catalog_chassis.resources import ListWindow, Ordering
 from catalog_chassis.usages import ReferenceUsages
 from specification_service.domain.characteristics import KnownCharacteristic
@@ -54,10 +54,6 @@ CharacteristicCache = ReferenceCache[KnownCharacteristic]
 # Which offerings use each specification (the referrers, in the chassis' terms), fed by
 # the offering service's events.
 OfferingUsages = ReferenceUsages
-
-
-# The characteristic service itself, asked when the cache has not heard of an id.
-CharacteristicDirectory = ReferenceDirectory[KnownCharacteristic]
 
 
 class UnitOfWork(Protocol):

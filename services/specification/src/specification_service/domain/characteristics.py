@@ -43,8 +43,3 @@ class KnownCharacteristic:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise MalformedSnapshot(f"not a characteristic snapshot: {error!r}") from error
-
-    def supersedes(self, other: KnownCharacteristic | None) -> bool:
-        """Whether this copy should replace ``other``: events may arrive out of order, and
-        only a higher version is newer news."""
-        return other is None or self.version > other.version

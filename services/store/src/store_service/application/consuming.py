@@ -5,11 +5,12 @@ applying is idempotent, so a crash in between only repeats harmless work."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from catalog_chassis.messaging import CloudEvent, PoisonMessage
-from catalog_chassis.references import MalformedSnapshot
 from store_service.application.ports import ProcessedEvents
 from store_service.application.projection import Projection
 
@@ -22,14 +23,19 @@ class ProjectionConsumer:
     observe_lag: Callable[[float], None] = lambda _seconds: None
     clock: Callable[[], float] = time.time
 
-    async def __call__(self, consumer: str, event: CloudEvent) -> bool:
-        """False when the event had been processed before."""
-        if await self.processed.seen(consumer, event.id):
+    async def handle(
+        self,
+        consumer: str,
+        event_id: uuid.UUID,
+        event_type: str,
+        occurred_at: datetime,
+        data: Mapping[str, Any],
+    ) -> bool:
+        """False when the event had been processed before. MalformedSnapshot for bad data
+        (the caller dead-letters it)."""
+        if await self.processed.seen(consumer, event_id):
             return False
-        try:
-            await self.projection.apply(event.type, event.data)
-        except MalformedSnapshot as error:
-            raise PoisonMessage(str(error)) from error
-        await self.processed.remember(consumer, event.id)
-        self.observe_lag(max(self.clock() - event.time.timestamp(), 0.0))
+        await self.projection.apply(event_type, data)
+        await self.processed.remember(consumer, event_id)
+        self.observe_lag(max(self.clock() - occurred_at.timestamp(), 0.0))
         return True

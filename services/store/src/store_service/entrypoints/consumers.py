@@ -14,7 +14,14 @@ import logging
 from prometheus_client import Histogram, start_http_server
 
 from catalog_chassis.logging import configure_logging
-from catalog_chassis.messaging import make_broker, run_consumers, subscribe_processing
+from catalog_chassis.messaging import (
+    CloudEvent,
+    PoisonMessage,
+    make_broker,
+    run_consumers,
+    subscribe_processing,
+)
+from catalog_chassis.references import MalformedSnapshot
 from catalog_chassis.tracing import configure_tracing
 from store_service.bootstrap import bootstrap
 from store_service.config import StoreSettings
@@ -37,11 +44,20 @@ async def run(settings: StoreSettings) -> None:
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_address)
     broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
+
+    async def process(consumer: str, event: CloudEvent) -> bool:
+        try:
+            return await container.consumer.handle(
+                consumer, event.id, event.type, event.time, event.data
+            )
+        except MalformedSnapshot as error:
+            raise PoisonMessage(str(error)) from error
+
     for kind, queue in QUEUES.items():
         subscribe_processing(
             broker,
             queue,
-            container.consumer,
+            process,
             name=f"project_{kind.value}_events",
             doc=f"Projects {kind.value} events into the store.",
         )

@@ -5,7 +5,7 @@ between the local platform and the tests). Databases are created through
 ``POSTGRES_ADMIN_URL`` and dropped afterwards; queues are exclusive and vanish with their
 connection. Use the fixtures by importing them into a ``conftest.py``::
 
-    from catalog_chassis.testing import chassis_database_url, rabbitmq_url  # noqa: F401
+    from catalog_testing import chassis_database_url, rabbitmq_url  # noqa: F401
 
 A service's ``conftest.py`` defines ``database_url`` (its migrated database) and ``app``;
 the service fixtures here (``client``, ``tokens``, ``admin``, ``user``, ``sql``,
