@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from . import ownership
@@ -18,6 +20,8 @@ MANAGEMENT_AUTH = ("guest", "guest")
 COMPONENT = "rabbitmq"
 # epmd (the Erlang port mapper) is started by the first Erlang node and outlives it.
 EPMD_COMPONENT = "epmd"
+# How long a booting node may take on a loaded 2-core machine.
+STARTUP_SECONDS = 180.0
 
 EVENTS_EXCHANGE = "catalog.events"
 DEAD_LETTER_EXCHANGE = "catalog.events.dlx"
@@ -58,8 +62,16 @@ def start_or_adopt(layout: Layout, *, installed_now: bool) -> None:
     ownership.record_started(layout, COMPONENT)
 
 
-def await_started() -> None:
-    run(["rabbitmqctl", "await_startup", "--timeout", "120"], timeout=150)
+def await_started(timeout: float = STARTUP_SECONDS) -> None:
+    """Wait for the node booted by start_or_adopt. `await_startup` gives up at once while the
+    node is still in its prelaunch phase (not yet registered as `rabbit`, as on a loaded
+    machine), so it is retried until the deadline; the last try reports the failure."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if succeeds(["rabbitmqctl", "-q", "await_startup", "--timeout", "30"], timeout=45):
+            return
+        time.sleep(1.0)
+    run(["rabbitmqctl", "await_startup", "--timeout", "30"], timeout=45)
 
 
 def declare_exchanges() -> None:
