@@ -20,6 +20,7 @@ SERVICES = {
     "specification": 8003,
     "pricing": 8004,
     "offering": 8005,
+    "store": 8006,
 }
 CREDENTIAL_PATHS = r"^/api/v1/auth/(login|token)$"
 

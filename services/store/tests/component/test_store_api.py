@@ -72,6 +72,7 @@ async def test_an_empty_store_answers_the_contract_shape_without_a_token(client)
         ({"unit.Mbps": "100"}, {"unit.Mbps"}),
         ({"limit": "0"}, {"limit"}),
         ({"offset": "-3"}, {"offset"}),
+        ({"offset": "9990", "limit": "20"}, {"offset"}),
         ({"q": "x" * 201}, {"q"}),
         ({"q": "nul\x00byte"}, {"q"}),
     ],

@@ -13,6 +13,9 @@ from store_service.domain.documents import StoreDocument
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# How deep a search pages: offset + limit. Search engines refuse deeper windows
+# (index.max_result_window); a shopper that far down should narrow the search instead.
+MAX_WINDOW = 10_000
 
 
 class SortField(StrEnum):

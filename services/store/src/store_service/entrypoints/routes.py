@@ -17,6 +17,7 @@ from store_service.application.queries import StoreQueries
 from store_service.application.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    MAX_WINDOW,
     SearchQuery,
     Sort,
     SortField,
@@ -112,6 +113,10 @@ def search_query(
             errors.append(FieldError(field, f"may be given at most {MAX_REPEATS} times"))
     if any(len(n) > MAX_TEXT for n in names):
         errors.append(FieldError("characteristic", f"must be at most {MAX_TEXT} characters"))
+    if offset + limit > MAX_WINDOW:
+        errors.append(
+            FieldError("offset", f"offset + limit must be at most {MAX_WINDOW}: narrow the search")
+        )
     ranges = _unit_ranges(request, errors)
     parsed_sort = None
     if sort is not None:
