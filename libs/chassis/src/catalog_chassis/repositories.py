@@ -163,23 +163,18 @@ class SqlNamedRepository(Generic[AggregateT]):
         require_one_row_changed(result, resource=self.RESOURCE)
 
     async def _page(
-        self,
-        conditions: Sequence[ColumnElement[bool]],
-        *,
-        sort: Any,
-        descending: bool,
-        limit: int,
-        offset: int,
+        self, conditions: Sequence[ColumnElement[bool]], query: Any
     ) -> tuple[list[AggregateT], int]:
-        """One page in ``SORT_COLUMNS[sort]`` order (ties broken by id) and the total."""
-        column = self.SORT_COLUMNS[sort]
+        """One page of ``query`` (a ListWindow with a ``sort`` field: order and page) in
+        ``SORT_COLUMNS[query.sort]`` order, ties broken by id, and the total."""
+        column = self.SORT_COLUMNS[query.sort]
         rows, total = await fetch_page(
             self._session,
             self.ROW,
             where=conditions,
-            order_by=[column.desc() if descending else column.asc(), self.ROW.id],
-            limit=limit,
-            offset=offset,
+            order_by=[column.desc() if query.descending else column.asc(), self.ROW.id],
+            limit=query.limit,
+            offset=query.offset,
         )
         return [row.to_domain() for row in rows], total
 

@@ -30,10 +30,4 @@ class SqlCharacteristicRepository(SqlNamedRepository[Characteristic]):
         if query.unit_of_measure is not None:
             unit = col(CharacteristicRow.unit_of_measure) == query.unit_of_measure.value
             conditions.append(unit)
-        return await self._page(
-            conditions,
-            sort=query.sort,
-            descending=query.descending,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        return await self._page(conditions, query)

@@ -30,10 +30,4 @@ class SqlOfferingRepository(SqlNamedRepository[Offering]):
         if query.lifecycle_status is not None:
             status = col(OfferingRow.lifecycle_status) == query.lifecycle_status.value
             conditions.append(status)
-        return await self._page(
-            conditions,
-            sort=query.sort,
-            descending=query.descending,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        return await self._page(conditions, query)

@@ -31,10 +31,4 @@ class SqlPriceRepository(SqlNamedRepository[Price]):
         if query.locked is not None:
             saga = col(PriceRow.locked_by_saga_id)
             conditions.append(saga.is_not(None) if query.locked else saga.is_(None))
-        return await self._page(
-            conditions,
-            sort=query.sort,
-            descending=query.descending,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        return await self._page(conditions, query)

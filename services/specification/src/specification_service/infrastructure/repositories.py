@@ -30,10 +30,4 @@ class SqlSpecificationRepository(SqlNamedRepository[Specification]):
             # ARRAY "@>": uses the GIN index on characteristic_ids.
             uses = col(SpecificationRow.characteristic_ids).contains
             conditions.append(uses([query.characteristic_id]))
-        return await self._page(
-            conditions,
-            sort=query.sort,
-            descending=query.descending,
-            limit=query.limit,
-            offset=query.offset,
-        )
+        return await self._page(conditions, query)
