@@ -27,7 +27,15 @@ async def db(mongo_database):
 
 def price(pid: uuid.UUID, version: int, value: str = "1.00") -> Component:
     return Component.from_snapshot(
-        Kind.PRICE, {"id": str(pid), "version": version, "value": value, "name": "p"}
+        Kind.PRICE,
+        {
+            "id": str(pid),
+            "version": version,
+            "value": value,
+            "name": "p",
+            "unit": "per month",
+            "currency": "EUR",
+        },
     )
 
 
@@ -59,7 +67,8 @@ async def test_published_offerings_are_listed(db):
     for oid, status in ((published, "PUBLISHED"), (draft, "DRAFT")):
         await components.store(
             Component.from_snapshot(
-                Kind.OFFERING, {"id": str(oid), "version": 1, "lifecycleStatus": status}
+                Kind.OFFERING,
+                {"id": str(oid), "name": "o", "version": 1, "lifecycleStatus": status},
             )
         )
 

@@ -150,3 +150,12 @@ async def test_writers_that_never_stop_interfering_give_up_for_a_retry(projectio
 async def test_malformed_data_is_refused(projection):
     with pytest.raises(MalformedSnapshot):
         await projection.apply("PriceUpdated", {"id": "not-a-uuid", "version": 1})
+
+
+async def test_a_characteristic_without_its_unit_is_refused_not_stored(projection, components):
+    # Stored, it would make every read of its offerings fail; refused, it is dead-lettered.
+    broken = {**s.characteristic(CID), "unitOfMeasure": None}
+
+    with pytest.raises(MalformedSnapshot, match="unitOfMeasure"):
+        await projection.apply("CharacteristicCreated", broken)
+    assert components.rows == {}

@@ -256,15 +256,8 @@ def test_paging():
 
 def test_facets_count_offerings_and_restrict_price_to_the_currency():
     aggs = search_body(SearchQuery(currency="EUR"))["aggs"]
-    characteristics = aggs["characteristics"]
-    assert characteristics["nested"] == {"path": "characteristics"}
-    values = characteristics["aggs"]["values"]
-    assert [t["field"] for t in values["multi_terms"]["terms"]] == [
-        "characteristics.name",
-        "characteristics.value",
-        "characteristics.unitOfMeasure",
-    ]
-    assert values["aggs"]["offerings"] == {"reverse_nested": {}}
+    # one facet keyword per characteristic of an offering: plain terms count offerings
+    assert aggs["characteristics"]["terms"]["field"] == "characteristicFacets"
     units = aggs["units"]["aggs"]["numeric"]
     assert units["filter"] == {"exists": {"field": "characteristics.numericValue"}}
     assert units["aggs"]["units"]["terms"]["field"] == "characteristics.unitOfMeasure"
@@ -292,21 +285,10 @@ RAW: dict[str, Any] = {
     },
     "aggregations": {
         "characteristics": {
-            "doc_count": 90,
-            "values": {
-                "buckets": [
-                    {
-                        "key": ["Download", "500", "Mbps"],
-                        "doc_count": 12,
-                        "offerings": {"doc_count": 10},
-                    },
-                    {
-                        "key": ["Technology", "Fibre", ""],
-                        "doc_count": 30,
-                        "offerings": {"doc_count": 30},
-                    },
-                ]
-            },
+            "buckets": [
+                {"key": "Download\u001f500\u001fMbps", "doc_count": 10},
+                {"key": "Technology\u001fFibre\u001f", "doc_count": 30},
+            ]
         },
         "units": {
             "doc_count": 90,
@@ -353,7 +335,7 @@ def test_an_empty_answer():
     empty = {
         "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []},
         "aggregations": {
-            "characteristics": {"doc_count": 0, "values": {"buckets": []}},
+            "characteristics": {"buckets": []},
             "units": {"doc_count": 0, "numeric": {"doc_count": 0, "units": {"buckets": []}}},
             "salesChannels": {"buckets": []},
             "price": {"doc_count": 0, "prices": {"min": {"value": None}, "max": {"value": None}}},

@@ -26,6 +26,15 @@ class Kind(StrEnum):
     OFFERING = "offering"
 
 
+# The fields of each kind's snapshot that a store document shows as text.
+REQUIRED_TEXT: dict[Kind, tuple[str, ...]] = {
+    Kind.CHARACTERISTIC: ("name", "value", "unitOfMeasure"),
+    Kind.SPECIFICATION: ("name",),
+    Kind.PRICE: ("name", "value", "unit", "currency"),
+    Kind.OFFERING: ("name", "lifecycleStatus"),
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Component:
     """The newest snapshot of one write-side aggregate the store has heard of: its
@@ -42,7 +51,7 @@ class Component:
         cls, kind: Kind, snapshot: Mapping[str, Any], *, deleted: bool = False
     ) -> Component:
         try:
-            return cls(
+            component = cls(
                 kind=kind,
                 id=uuid.UUID(str(snapshot["id"])),
                 version=snapshot_version(snapshot),
@@ -51,6 +60,13 @@ class Component:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise MalformedSnapshot(f"not a {kind} snapshot: {error!r}") from error
+        if not deleted:
+            # What a document shows must be there: a snapshot without it is refused here
+            # (dead-lettered) rather than stored and failing every read of the offering.
+            missing = [f for f in REQUIRED_TEXT[kind] if not isinstance(snapshot.get(f), str)]
+            if missing:
+                raise MalformedSnapshot(f"{kind} {component.id} lacks text in {missing}")
+        return component
 
     def as_deleted(self) -> Component:
         return replace(self, deleted=True)
