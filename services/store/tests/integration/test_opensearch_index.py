@@ -485,3 +485,29 @@ async def test_rebuild_switches_the_alias_while_searches_keep_being_answered(cli
     assert (await index.search(SearchQuery())).total == 2
     (latest,) = await client.indices.get_alias(name=alias)
     assert latest != after and not await client.indices.exists(index=after)
+
+
+async def test_ensure_adds_new_mapping_fields_to_an_existing_index(search_url):
+    """An index made by an older mapping (here: one without the facet keywords) accepts
+    the current entries after ensure(), without a rebuild."""
+    from opensearchpy import AsyncOpenSearch
+
+    from store_service.infrastructure.search.opensearch import OpenSearchIndex
+    from store_service.infrastructure.search.query import FACET_FIELD, index_mapping
+
+    client = AsyncOpenSearch(hosts=[search_url])
+    alias = f"store-test-mapping-{uuid.uuid4().hex[:8]}"
+    old = index_mapping()
+    del old["mappings"]["properties"][FACET_FIELD]
+    try:
+        await client.indices.create(index=f"{alias}-old", body={**old, "aliases": {alias: {}}})
+        index = OpenSearchIndex(client, alias=alias)
+
+        await index.ensure()
+
+        mapping = await client.indices.get_mapping(index=alias)
+        [properties] = [m["mappings"]["properties"] for m in mapping.values()]
+        assert FACET_FIELD in properties
+    finally:
+        await client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+        await client.close()

@@ -166,10 +166,17 @@ async def test_ensure_creates_an_index_with_the_mapping_behind_the_alias(fake, i
     assert not fake.made("DELETE", ".*")
 
 
-async def test_ensure_leaves_an_existing_alias_alone(fake, index):
+async def test_ensure_adds_new_fields_to_an_existing_index_and_nothing_else(fake, index):
     fake.on("HEAD", f"/_alias/{ALIAS}", (200, None))
+    fake.on("PUT", f"/{ALIAS}/_mapping", ACKNOWLEDGED)
+
     await index.ensure()
-    assert [(r.method, r.path) for r in fake.requests] == [("HEAD", f"/_alias/{ALIAS}")]
+
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("HEAD", f"/_alias/{ALIAS}"),
+        ("PUT", f"/{ALIAS}/_mapping"),
+    ]
+    assert fake.requests[1].json == index_mapping()["mappings"]
 
 
 async def test_ensure_racing_another_process_keeps_the_oldest_index(fake, index):

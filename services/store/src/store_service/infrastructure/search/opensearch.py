@@ -41,6 +41,11 @@ class OpenSearchIndex:
 
     async def ensure(self) -> None:
         if await self._client.indices.exists_alias(name=self.alias):
+            # Fields this version of the mapping added are added to the live index (adding
+            # is always allowed), so writes work at once; `make reindex` fills them in.
+            await self._client.indices.put_mapping(
+                index=self.alias, body=index_mapping()["mappings"]
+            )
             return
         index = new_index_name(self.alias)
         # Index and alias in one request: the alias never points at a half-made index.
