@@ -46,6 +46,21 @@ async def test_a_user_round_trips_with_every_field(sessions):
     assert by_id == by_name == user
 
 
+async def test_a_changed_password_is_saved(sessions):
+    user = a_user("rotating")
+    async with uow(sessions) as work:
+        await work.users.add(user)
+        await work.commit()
+    async with uow(sessions) as work:
+        stored = await work.users.get_by_username("rotating")
+        stored.change_password_hash("$2b$12$other")
+        await work.users.save(stored)
+        await work.commit()
+    async with uow(sessions) as work:
+        again = await work.users.get_by_username("rotating")
+    assert (again.password_hash, again.version) == ("$2b$12$other", 2)
+
+
 async def test_uncommitted_users_are_not_stored(sessions):
     async with uow(sessions) as work:
         await work.users.add(a_user("uncommitted"))

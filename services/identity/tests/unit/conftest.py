@@ -21,6 +21,9 @@ class FakeUsers:
     async def add(self, user: User) -> None:
         self.rows[user.username] = user
 
+    async def save(self, user: User) -> None:
+        self.rows[user.username] = user
+
     async def list(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         users = sorted(self.rows.values(), key=lambda u: u.username)
         return users[offset : offset + limit], len(users)

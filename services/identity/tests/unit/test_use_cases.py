@@ -82,6 +82,15 @@ class TestUsers:
         assert account.role is Role.USER
         assert (await service.log_in("store", password)).access_token
 
+    async def test_a_service_account_takes_the_password_of_its_secret_again(self, service):
+        await service.ensure_service_account("store", "the-first-generated-secret")
+
+        assert await service.ensure_service_account("store", "a-rotated-generated-secret") is False
+
+        assert (await service.log_in("store", "a-rotated-generated-secret")).access_token
+        with pytest.raises(Unauthorized):
+            await service.log_in("store", "the-first-generated-secret")
+
     async def test_demo_seeding_that_loses_the_race_to_another_seeder_keeps_its_account(
         self, service, uow
     ):

@@ -45,6 +45,10 @@ class UserRepository(Protocol):
 
     async def add(self, user: User) -> None: ...
 
+    async def save(self, user: User) -> None:
+        """Write a changed user (its password hash, version and timestamp)."""
+        ...
+
     async def list(self, *, limit: int, offset: int) -> tuple[list[User], int]: ...
 
 

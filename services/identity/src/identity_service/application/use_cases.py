@@ -120,8 +120,19 @@ class IdentityService:
 
     async def ensure_service_account(self, username: str, password: str) -> bool:
         """A service's own account (role USER: it reads the catalog on nobody's behalf, e.g.
-        the store filling a gap or rebuilding). Idempotent; True when it was created."""
-        return await self.ensure_demo_user(username, password, Role.USER)
+        the store filling a gap or rebuilding). Idempotent: an existing account gets this
+        password (its secret is the source of truth, so rotating the secret and running
+        this again rotates the login). True when it was created."""
+        if await self.ensure_demo_user(username, password, Role.USER):
+            return True
+        async with self.uow_factory() as uow:
+            account = await uow.users.get_by_username(username)
+            if account is None or self.hasher.verify(password, account.password_hash):
+                return False
+            account.change_password_hash(self.hasher.hash(password))
+            await uow.users.save(account)
+            await uow.commit()
+        return False
 
     async def _add_user(self, username: str, password: str, role: Role) -> User:
         user = User(username=username, password_hash=self.hasher.hash(password), role=role)

@@ -72,3 +72,8 @@ class User:
     @property
     def can_log_in(self) -> bool:
         return not self.disabled
+
+    def change_password_hash(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+        self.updated_at = datetime.now(UTC)
+        self.version += 1

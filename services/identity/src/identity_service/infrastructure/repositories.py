@@ -35,6 +35,9 @@ class SqlUserRepository:
     async def add(self, user: User) -> None:
         self._session.add(UserRow.from_domain(user))
 
+    async def save(self, user: User) -> None:
+        await self._session.merge(UserRow.from_domain(user))
+
     async def list(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         total = (
             await self._session.execute(select(func.count()).select_from(UserRow))
