@@ -4,6 +4,7 @@ single-document operation guarded by a version or revision."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Collection
 from contextlib import suppress
@@ -93,12 +94,18 @@ class MongoComponents:
     async def get(self, kind: Kind, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Component]:
         if not ids:
             return {}
-        keys = [_component_key(kind, i) for i in ids]
-        rows = [row async for row in self._collection.find({"key": {"$in": keys}})]
+        keys = list(dict.fromkeys(_component_key(kind, i) for i in ids))
+        # One equality lookup per key, concurrently: FerretDB v1 runs `$in` as a scan that
+        # decodes every row (844 ms for 3 keys at 11k rows), equality far cheaper (15 ms).
+        found = await asyncio.gather(*(self._rows({"key": key}) for key in keys))
+        rows = [row for batch in found for row in batch]
         return {
             uuid.UUID(row["id"]): _component(row)
             for row in _latest(rows, "key", "version").values()
         }
+
+    async def _rows(self, query: Document) -> list[Document]:
+        return [row async for row in self._collection.find(query)]
 
     async def published_offerings(self) -> AsyncIterator[Component]:
         rows = [row async for row in self._collection.find({"kind": Kind.OFFERING.value})]
