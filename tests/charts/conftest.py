@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +236,31 @@ def route_table() -> dict[str, Any]:
     """The edge route table shared with the local nginx edge."""
     table: dict[str, Any] = load_yaml(CHARTS / "catalog" / "files" / "routes.yaml")
     return table
+
+
+def peer_url_cases(peers: Iterable[str]) -> list[Any]:
+    """Per peer of a service chart: the chart's own value wins, then the umbrella's
+    (templated), then the release's own Service — as (peer, values, expected URL)."""
+    cases = []
+    for peer in peers:
+        cases += [
+            pytest.param(
+                peer, None, f"http://catalog-{peer}", id=f"{peer}: the release's own Service"
+            ),
+            pytest.param(
+                peer,
+                {"global": {"serviceUrls": {peer: "http://{{ .Release.Name }}-x"}}},
+                "http://catalog-x",
+                id=f"{peer}: the umbrella's global value, templated",
+            ),
+            pytest.param(
+                peer,
+                {
+                    "global": {"serviceUrls": {peer: "http://global.example"}},
+                    peer: {"url": "http://own.example"},
+                },
+                "http://own.example",
+                id=f"{peer}: the chart's own value first",
+            ),
+        ]
+    return cases

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from .conftest import peer_url_cases
+
 FULLNAME = "catalog-offering"
 # The peer services the offering service asks, and the variable each one's base URL is in.
 PEERS = {
@@ -23,34 +25,7 @@ def peer_url(manifests: list[Any], k8s: Any, peer: str) -> str:
     return url
 
 
-def peer_url_cases() -> list[Any]:
-    """Per peer: the chart's own value wins, then the umbrella's, then the release's Service."""
-    cases = []
-    for peer in PEERS:
-        cases += [
-            pytest.param(
-                peer, None, f"http://catalog-{peer}", id=f"{peer}: the release's own Service"
-            ),
-            pytest.param(
-                peer,
-                {"global": {"serviceUrls": {peer: "http://{{ .Release.Name }}-x"}}},
-                "http://catalog-x",
-                id=f"{peer}: the umbrella's global value, templated",
-            ),
-            pytest.param(
-                peer,
-                {
-                    "global": {"serviceUrls": {peer: "http://global.example"}},
-                    peer: {"url": "http://own.example"},
-                },
-                "http://own.example",
-                id=f"{peer}: the chart's own value first",
-            ),
-        ]
-    return cases
-
-
-@pytest.mark.parametrize(("peer", "values", "expected"), peer_url_cases())
+@pytest.mark.parametrize(("peer", "values", "expected"), peer_url_cases(PEERS))
 def test_peer_urls_default_to_the_release_and_can_be_overridden(
     render: Any, k8s: Any, peer: str, values: dict[str, Any] | None, expected: str
 ) -> None:

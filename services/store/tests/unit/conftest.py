@@ -97,6 +97,8 @@ class FakeIndex:
 
     async def ensure(self) -> None: ...
 
+    async def ready(self) -> None: ...
+
     async def put(self, document):
         self.entries[str(document.id)] = document
         self.revisions[str(document.id)] = document.revision

@@ -327,3 +327,11 @@ async def test_a_failed_rebuild_drops_its_new_index_and_keeps_the_alias(fake, in
     (deleted,) = fake.made("DELETE", ".*")
     assert deleted.path == created.path
     assert not fake.made("POST", "/_aliases")
+
+
+async def test_readiness_is_one_head_request_when_the_alias_exists(fake, index):
+    fake.on("HEAD", f"/_alias/{ALIAS}", (200, None))
+
+    await index.ready()
+
+    assert [(r.method, r.path) for r in fake.requests] == [("HEAD", f"/_alias/{ALIAS}")]

@@ -115,7 +115,13 @@ class SearchIndex(Protocol):
     """The search engine's index of the published offerings."""
 
     async def ensure(self) -> None:
-        """Create the index (behind its alias) with its mapping unless it exists."""
+        """Create the index (behind its alias) with its mapping unless it exists; add the
+        fields a newer mapping has to an existing one (at start-up, not per request)."""
+        ...
+
+    async def ready(self) -> None:
+        """One cheap round trip that fails unless the engine answers and the alias exists
+        (creating it when the engine was down at start-up): the readiness probe's check."""
         ...
 
     async def put(self, document: StoreDocument) -> None:

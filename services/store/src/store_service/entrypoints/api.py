@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -24,9 +23,8 @@ def _readiness(container: Container) -> dict[str, ReadinessCheck]:
     async def mongodb() -> None:
         await container.mongo_client.admin.command("ping")
 
-    async def search() -> dict[str, Any] | None:
-        await container.index.ensure()
-        return None
+    async def search() -> None:
+        await container.index.ready()
 
     return {
         "mongodb": mongodb,

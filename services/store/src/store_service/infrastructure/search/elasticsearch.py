@@ -58,6 +58,14 @@ class ElasticsearchIndex:
         if len(indices) > 1 and index != indices[0]:
             await self._lenient.indices.delete(index=index)
 
+    async def ready(self) -> None:
+        try:
+            exists = await self._client.indices.exists_alias(name=self.alias)
+        except (ElasticConnectionError, ConnectionTimeout) as error:
+            raise ServiceUnavailable("the search engine is unavailable") from error
+        if not exists:
+            await self.ensure()
+
     async def put(self, document: StoreDocument) -> None:
         # 409: the entry holds a newer revision (or a removal's) already; nothing to do.
         await self._client.options(ignore_status=409).index(

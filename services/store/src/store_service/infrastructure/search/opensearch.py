@@ -57,6 +57,14 @@ class OpenSearchIndex:
         if len(indices) > 1 and index != indices[0]:
             await self._client.indices.delete(index=index, ignore=404)
 
+    async def ready(self) -> None:
+        try:
+            exists = await self._client.indices.exists_alias(name=self.alias)
+        except (OpenSearchConnectionError, ConnectionTimeout) as error:
+            raise ServiceUnavailable("the search engine is unavailable") from error
+        if not exists:
+            await self.ensure()
+
     async def put(self, document: StoreDocument) -> None:
         # 409: the entry holds a newer revision (or a removal's) already; nothing to do.
         await self._client.index(
