@@ -43,6 +43,15 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "catalog-api"
     log_level: str = "INFO"
     port: int = 8000
+    # The process engine (Camunda 7 REST API, ending in /engine-rest) of the services that
+    # run saga steps, with the engine user of this service's workers.
+    camunda_url: str | None = None
+    camunda_username: str | None = None
+    camunda_password: SecretStr | None = None
+    # External-task workers: tasks handled at once per process, and how long one long poll
+    # of fetchAndLock waits for a task.
+    worker_concurrency: int = 8
+    worker_long_poll_ms: int = 20_000
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:

@@ -7,7 +7,7 @@ from catalog_chassis.outbox.relay import (
     RelayRound,
     run_relay,
 )
-from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork, current_trace_headers, outbox_row
+from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork, outbox_row
 
 __all__ = [
     "OUTBOX_CHANNEL",
@@ -16,7 +16,6 @@ __all__ = [
     "RelayOptions",
     "RelayRound",
     "SqlAlchemyUnitOfWork",
-    "current_trace_headers",
     "outbox_row",
     "run_relay",
 ]

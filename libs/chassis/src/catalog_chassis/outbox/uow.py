@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, Self, TypeVar
 
-from opentelemetry import propagate
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,19 +12,9 @@ from catalog_chassis.context import get_correlation_id
 from catalog_chassis.db import outbox_table
 from catalog_chassis.domain import Aggregate, DomainEvent
 from catalog_chassis.messaging.cloudevents import cloud_event_from
+from catalog_chassis.propagation import current_trace_headers
 
 AggregateT = TypeVar("AggregateT", bound=Aggregate)
-
-
-def current_trace_headers() -> dict[str, str]:
-    """The active trace context as propagation headers (traceparent, tracestate, b3...).
-
-    Uses the globally configured propagators, so whatever the tracing setup propagates over
-    HTTP is also what travels with the event.
-    """
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    return carrier
 
 
 def outbox_row(event: DomainEvent, *, service: str) -> dict[str, Any]:
