@@ -6,18 +6,27 @@ import argparse
 import subprocess
 from collections.abc import Sequence
 
-from . import edge, ferretdb, installer, opensearch, postgres, rabbitmq, services, zipkin
+from . import (
+    camunda,
+    edge,
+    ferretdb,
+    installer,
+    opensearch,
+    postgres,
+    rabbitmq,
+    services,
+    zipkin,
+)
 from .console import done, elapsed, fail, info, warn
 from .discovery import ServiceSpec, discover_services
 from .errors import PlatformError
 from .paths import DEFAULT_LAYOUT, Layout
 from .platform_env import prepare_databases
-from .probes import Readiness, http_ok, wait_until_ready
+from .probes import Readiness, wait_until_ready
 from .processes import stop_tracked, tracked_names
 from .routes import load_route_table
-from .secrets_store import JwtKeyFiles, ensure_jwt_keys
+from .secrets_store import JwtKeyFiles, ensure_jwt_keys, stored_password
 
-CAMUNDA_URL = "http://127.0.0.1:8085/engine-rest"
 RABBITMQ_CREDENTIALS = "guest/guest"
 
 
@@ -34,6 +43,7 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     specs = discover_services(layout.services)
     platform_env = prepare_databases(layout, specs)
     done(f"postgres roles and databases ready; wrote {layout.env_file.relative_to(layout.root)}")
+    camunda.start_if_needed(layout)  # needs its Postgres role; boots in 5-30 s
     ferretdb.start_if_needed(layout)  # needs its Postgres role; built once (≈ 1.5 min cold)
     jwt_keys = ensure_jwt_keys(layout)
     if not rabbitmq_was_running:
@@ -45,10 +55,14 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     rabbitmq.declare_exchanges()
     chosen = _select(specs, selected)
     stores = [ferretdb.readiness(layout), opensearch.readiness(layout)]
+    # The engine's users and processes exist before any service (a worker) starts.
+    before_services = [camunda.readiness(layout)]
     if any(spec.mongodb or spec.search for spec in chosen):
         # Services that declare them read and index while they start: wait for both first.
-        wait_until_ready(stores, timeout=timeout)
+        before_services += stores
         stores = []
+    wait_until_ready(before_services, timeout=timeout)
+    camunda.prepare(layout, specs)
     providers = [spec for spec in specs if spec.accounts is not None]
     running, failed = start_services(layout, chosen, platform_env, jwt_keys, providers)
     edge.start_or_reload(layout)
@@ -60,7 +74,7 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     try:
         wait_until_ready(checks, timeout=timeout)
     finally:
-        _print_urls(running, edge.edge_url(table))
+        _print_urls(layout, running, edge.edge_url(table))
     if failed:
         raise PlatformError(f"services not started: {', '.join(failed)} (see above)")
     done(f"platform up in {elapsed():.1f}s")
@@ -106,7 +120,7 @@ def start_services(
 def down(layout: Layout) -> int:
     names = tracked_names(layout)
     # The edge first (no new requests), the infrastructure last (services drain into it).
-    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME}
+    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME, camunda.NAME}
     order = sorted(names, key=lambda name: (name != edge.NAME, name in infrastructure, name))
     for name in order:
         if stop_tracked(layout, name):
@@ -125,6 +139,7 @@ def status(layout: Layout) -> int:
         ("zipkin", zipkin.is_ready(), zipkin.URL),
         (ferretdb.NAME, ferretdb.is_ready(layout), ferretdb.URL),
         (opensearch.NAME, opensearch.is_ready(), opensearch.URL),
+        (camunda.NAME, camunda.is_ready(layout), camunda.REST_URL),
     ]
     for spec in discover_services(layout.services):
         for check in services.readiness(layout, spec):
@@ -133,8 +148,6 @@ def status(layout: Layout) -> int:
     width = max(len(name) for name, _, _ in rows)
     for name, healthy, url in rows:
         print(f"{name:<{width}}  {'up' if healthy else 'DOWN':<4}  {url}")
-    if http_ok(f"{CAMUNDA_URL}/engine"):
-        print(f"{'camunda':<{width}}  up    {CAMUNDA_URL}")
     return 0 if all(healthy for _, healthy, _ in rows) else 1
 
 
@@ -187,7 +200,7 @@ def _select(specs: list[ServiceSpec], selected: list[str] | None) -> list[Servic
     return [spec for spec in specs if spec.name in selected]
 
 
-def _print_urls(specs: list[ServiceSpec], edge_url: str) -> None:
+def _print_urls(layout: Layout, specs: list[ServiceSpec], edge_url: str) -> None:
     print()
     print(f"  {'edge (API and UI)':<26} {edge_url}")
     for spec in specs:
@@ -197,8 +210,10 @@ def _print_urls(specs: list[ServiceSpec], edge_url: str) -> None:
     print(f"  {'zipkin':<26} {zipkin.URL}")
     print(f"  {'mongodb (FerretDB)':<26} {ferretdb.URL}  (login: MONGODB_URL in platform.env)")
     print(f"  {'opensearch':<26} {opensearch.URL}")
-    if http_ok(f"{CAMUNDA_URL}/engine"):
-        print(f"  {'camunda':<26} {CAMUNDA_URL}")
+    print(f"  {'camunda REST':<26} {camunda.REST_URL}")
+    password = stored_password(layout, camunda.ADMIN_PASSWORD_SECRET) or "(not generated yet)"
+    login = f"{camunda.ADMIN_USER} / {password}"
+    print(f"  {'camunda cockpit':<26} {camunda.COCKPIT_URL}  ({login})")
     print()
 
 

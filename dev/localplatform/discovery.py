@@ -30,6 +30,9 @@ class ServiceSpec:
     # service that declares one gets its MONGODB_URL / OPENSEARCH_URL.
     mongodb: bool = False
     search: bool = False
+    # Opt-in to the process engine (Camunda): an engine user of its own and CAMUNDA_URL /
+    # CAMUNDA_USERNAME / CAMUNDA_PASSWORD to fetch and complete its external tasks with.
+    camunda: bool = False
     # A service that calls others on nobody's behalf gets an account of its own (created
     # by the service that declares `accounts`, the identity service) and CATALOG_USERNAME /
     # CATALOG_PASSWORD to log in with.
@@ -83,6 +86,7 @@ def load_service(pyproject: Path) -> ServiceSpec | None:
         has_migrations=(directory / "alembic.ini").is_file(),
         mongodb=_flag(pyproject, catalog, "mongodb"),
         search=_flag(pyproject, catalog, "search"),
+        camunda=_flag(pyproject, catalog, "camunda"),
         service_account=_flag(pyproject, catalog, "service_account"),
         accounts=_command(pyproject, "accounts", catalog["accounts"])
         if "accounts" in catalog

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ferretdb, opensearch, postgres, rabbitmq, zipkin
+from . import camunda, ferretdb, opensearch, postgres, rabbitmq, zipkin
 from .discovery import ServiceSpec
 from .envfile import write_env_file
 from .paths import Layout
@@ -28,6 +28,7 @@ def build_platform_env(
     specs: list[ServiceSpec],
     accounts: list[postgres.DatabaseAccount],
     mongodb_password: str,
+    camunda_admin_password: str | None = None,
 ) -> dict[str, str]:
     values = {
         "CATALOG_ENVIRONMENT": "development",
@@ -40,6 +41,9 @@ def build_platform_env(
         "MONGODB_URL": ferretdb.mongodb_url(mongodb_password),
         "OPENSEARCH_URL": opensearch.URL,
     }
+    if camunda_admin_password is not None:
+        # The engine's REST API and its admin (the tests log in as it; services never do).
+        values.update(camunda.platform_env(camunda_admin_password))
     by_name = {account.name: account for account in accounts}
     for spec in specs:
         if spec.name in by_name:
@@ -53,12 +57,20 @@ def build_platform_env(
 
 
 def prepare_databases(layout: Layout, specs: list[ServiceSpec]) -> dict[str, str]:
-    """Ensures the roles and databases exist (the services' and FerretDB's) and writes
-    platform.env; returns its values."""
+    """Ensures the roles and databases exist (the services', FerretDB's and the process
+    engine's) and writes platform.env; returns its values."""
     admin_password = ensure_password(layout, postgres.ADMIN_PASSWORD_SECRET)
     accounts = database_accounts(layout, specs)
     mongodb_account = ferretdb.account(layout)
-    postgres.ensure_accounts(admin_password, [*accounts, mongodb_account])
-    values = build_platform_env(admin_password, specs, accounts, mongodb_account.password)
+    postgres.ensure_accounts(
+        admin_password, [*accounts, mongodb_account, camunda.database_account(layout)]
+    )
+    values = build_platform_env(
+        admin_password,
+        specs,
+        accounts,
+        mongodb_account.password,
+        camunda_admin_password=camunda.admin_password(layout),
+    )
     write_env_file(layout.env_file, values)
     return values

@@ -8,7 +8,7 @@ import subprocess
 import time
 from collections.abc import Mapping
 
-from . import zipkin
+from . import camunda, zipkin
 from .commands import run
 from .console import done, step
 from .discovery import ServiceSpec
@@ -23,9 +23,11 @@ IDENTITY_PORT = 8001
 JWT_ISSUER = "catalog-identity"
 JWT_AUDIENCE = "catalog-api"
 WORKER_SETTLE_SECONDS = 3.0
-# What a service gets for `mongodb = true` / `search = true` in its [tool.catalog].
+# What a service gets for `mongodb = true` / `search = true` / `camunda = true` in its
+# [tool.catalog].
 MONGODB_KEYS = ("MONGODB_URL", "MONGODB_DATABASE")
 SEARCH_KEYS = ("OPENSEARCH_URL", "SEARCH_URL", "SEARCH_ENGINE")
+CAMUNDA_KEYS = (*camunda.SERVICE_KEYS, *camunda.ADMIN_KEYS)
 
 
 def service_env(
@@ -58,8 +60,9 @@ def service_env(
         env["PORT"] = str(spec.port)
     if spec.database:
         env["DATABASE_URL"] = platform_env[f"{spec.env_prefix}_DATABASE_URL"]
-    # The document store and the search engine only for the services that declare them.
-    for key in (*MONGODB_KEYS, *SEARCH_KEYS):
+    # The document store, the search engine and the process engine only for the services
+    # that declare them; the engine's admin credentials (platform.env) for none.
+    for key in (*MONGODB_KEYS, *SEARCH_KEYS, *CAMUNDA_KEYS):
         env.pop(key, None)
     if spec.mongodb:
         env["MONGODB_URL"] = platform_env[f"{spec.env_prefix}_MONGODB_URL"]
@@ -69,6 +72,8 @@ def service_env(
         # Engine-neutral names: the same service runs against Elasticsearch elsewhere.
         env["SEARCH_URL"] = platform_env["OPENSEARCH_URL"]
         env["SEARCH_ENGINE"] = "opensearch"
+    if spec.camunda:
+        env.update(camunda.service_env(layout, spec))
     if spec.service_account:
         env["CATALOG_USERNAME"] = spec.name
         env["CATALOG_PASSWORD"] = service_account_password(layout, spec)
