@@ -13,6 +13,7 @@ _.datacontenttype  # catalog_chassis.messaging.cloudevents.CloudEvent
 _.token_type  # identity: the OAuth2 token response
 _.alg  # identity: the public-key response
 _.removed_at  # specification: a tombstone's column, written by the SQL adapter
+_.last_error  # offering: a publication request's column, written by the SQL adapter
 
 # Enum members: values that arrive as text (JSON, query parameters, database rows).
 _.SENT  # catalog_chassis.db.OutboxStatus, set by the relay's UPDATE

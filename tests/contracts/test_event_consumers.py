@@ -293,6 +293,19 @@ class _Index:
         self.put_ids.append(str(document.id))
 
 
+class _Staging:
+    """No saga has entered anything in the store."""
+
+    async def stage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None: ...
+
+    async def unstage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None: ...
+
+    async def holds(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> bool:
+        return False
+
+    async def clear(self, offering_id: uuid.UUID) -> None: ...
+
+
 class _Documents(_NoDocuments):
     async def replace(self, document: Any, *, expected_revision: int | None) -> Any:
         return document
@@ -310,6 +323,7 @@ async def test_the_store_takes_every_example_as_the_newest_copy_of_its_aggregate
         documents=_Documents(),  # type: ignore[arg-type]
         index=index,  # type: ignore[arg-type]
         catalog=_Catalog(),  # type: ignore[arg-type]
+        staging=_Staging(),
     )
     event = example(routing_key)
 

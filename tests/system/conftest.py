@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from catalog_testing import rabbitmq_url  # noqa: F401  (fixture)
+from catalog_chassis.workflow.engine import EngineClient
+from catalog_testing import platform_setting, rabbitmq_url  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 LOGS = REPO / ".local" / "logs"
+PIDS = REPO / ".local" / "pids"
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +80,48 @@ def queue_drained() -> Callable[..., Awaitable[None]]:
     """``await queue_drained("characteristic.specifications")``: the consumer has handled
     every event published so far."""
     return _queue_drained
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[EngineClient]:
+    """The process engine's REST API, as its admin."""
+    client = EngineClient(
+        platform_setting("CAMUNDA_URL"),
+        username=platform_setting("CAMUNDA_ADMIN_USERNAME"),
+        password=platform_setting("CAMUNDA_ADMIN_PASSWORD"),
+    )
+    yield client
+    await client.aclose()
+
+
+def _process_pid(name: str) -> int:
+    return int((PIDS / f"{name}.pid").read_text().split()[0])
+
+
+@pytest.fixture(scope="session")
+def process_pid() -> Callable[[str], int]:
+    """``process_pid("pricing-saga-worker")``: the pid `make up` recorded for a process."""
+    return _process_pid
+
+
+async def _platform_up(*services: str) -> None:
+    """`dev/platform.py up --services ...`: starts whatever of them (and of the
+    infrastructure) is not running, and waits until it is healthy."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "dev/platform.py",
+        "up",
+        "--services",
+        ",".join(services),
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 300)
+    assert process.returncode == 0, output.decode(errors="replace")[-3000:]
+
+
+@pytest.fixture(scope="session")
+def platform_up() -> Callable[..., Awaitable[None]]:
+    """``await platform_up("pricing")``: restart what was stopped, wait until healthy."""
+    return _platform_up

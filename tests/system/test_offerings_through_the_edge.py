@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from catalog_testing import collect_messages, durable_probe_queue
+from catalog_testing import collect_messages, durable_probe_queue, saga_ended
 
 pytestmark = pytest.mark.system
 
@@ -117,6 +117,8 @@ async def test_the_lifecycle_refuses_what_its_state_does_not_allow(edge, admin, 
     assert publish.status_code == 202, publish.text
     assert publish.json()["lifecycleStatus"] == "PUBLISHING"
     assert publish.json()["sagaId"]
+    # The saga publishes it; a published offering is no longer a draft to change.
+    assert (await saga_ended(edge, admin, draft.json()["id"]))["lifecycleStatus"] == "PUBLISHED"
     for response in (
         await edge.patch(
             url,
@@ -128,9 +130,9 @@ async def test_the_lifecycle_refuses_what_its_state_does_not_allow(edge, admin, 
         await edge.post(f"{url}/publish", headers=admin),
     ):
         assert response.status_code == 409, response.text
-        assert "PUBLISHING" in response.json()["detail"]
-    read = await edge.get(url, headers=user)
-    assert read.json()["lifecycleStatus"] == "PUBLISHING"
+        assert "PUBLISHED" in response.json()["detail"]
+    retired = await edge.post(f"{url}/retire", headers=admin)
+    assert retired.status_code == 200 and retired.json()["lifecycleStatus"] == "RETIRED"
 
 
 async def test_a_specification_and_a_price_in_use_cannot_be_deleted_until_the_offering_is(

@@ -1,9 +1,7 @@
 """The store through the edge: a published offering is composed from its parts, found by
 full text, counted in the facets, filtered by price and channel; part changes reach it;
 duplicate and late events change nothing; a stopped projection catches up; a rebuild keeps
-the API answering. Until the publication saga runs, the saga's last step is taken here the
-way its worker will take it: the offering service's confirm-publication use case, which
-emits the real `offering.published` through its outbox."""
+the API answering. Offerings are published by the real publication saga."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog_testing import publish_event
+from catalog_testing import publish_event, saga_ended
 
 pytestmark = pytest.mark.system
 
@@ -77,9 +75,8 @@ async def published_offering(edge, admin, rabbitmq_url, *, value_word: str, pric
     )
     publishing = await edge.post(f"/api/v1/offerings/{offering['id']}/publish", headers=admin)
     assert publishing.status_code == 202, publishing.text
-    await confirm_publication(offering["id"], publishing.json()["sagaId"])
-    published = (await edge.get(f"/api/v1/offerings/{offering['id']}", headers=admin)).json()
-    assert published["lifecycleStatus"] == "PUBLISHED"
+    published = await saga_ended(edge, admin, offering["id"])
+    assert published["lifecycleStatus"] == "PUBLISHED", published
     return {
         "offering": published,
         "characteristic": characteristic,
@@ -87,43 +84,6 @@ async def published_offering(edge, admin, rabbitmq_url, *, value_word: str, pric
         "specification": specification,
         "price": price_body,
     }
-
-
-CONFIRM = """
-import asyncio, sys, uuid
-from offering_service.bootstrap import bootstrap
-
-async def confirm():
-    container = bootstrap()
-    try:
-        offering, saga = (uuid.UUID(arg) for arg in sys.argv[1:3])
-        await container.offerings.confirm_publication(offering, saga)
-    finally:
-        await container.aclose()
-
-asyncio.run(confirm())
-"""
-
-
-async def confirm_publication(offering_id: str, saga_id: str) -> None:
-    """What the saga's confirm-publication worker does, in the offering service's env."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "dev/platform.py",
-        "exec",
-        "offering",
-        "--",
-        "python",
-        "-c",
-        CONFIRM,
-        offering_id,
-        saga_id,
-        cwd=REPO,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode == 0, output.decode(errors="replace")[-2000:]
 
 
 async def emit(rabbitmq_url, routing_key, event_type, data, *, event_id=None) -> str:

@@ -3,11 +3,9 @@ platform restarts it every event is delivered. Uses the running local platform."
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
-import sys
 import uuid
 from pathlib import Path
 
@@ -25,22 +23,8 @@ def relay_pid() -> int:
     return int(RELAY_PID.read_text().split()[0])
 
 
-async def platform_up(*services: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "dev/platform.py",
-        "up",
-        "--services",
-        ",".join(services),
-        cwd=REPO,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert await asyncio.wait_for(process.wait(), 300) == 0
-
-
 async def test_events_written_while_the_relay_is_dead_are_delivered_after_its_restart(
-    edge, admin, rabbitmq_url
+    edge, admin, rabbitmq_url, platform_up
 ):
     async with durable_probe_queue(rabbitmq_url, ["characteristic.created"]) as queue:
         crashed = relay_pid()

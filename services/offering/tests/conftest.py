@@ -63,6 +63,8 @@ async def app(database_url, pricing_url, tokens):
         environment="development",
         pricing_url=pricing_url,
         specification_url=f"http://127.0.0.1:{free_port()}",
+        # No engine: publication requests wait in their table (tests start them themselves).
+        camunda_url=None,
     )
     application = create_app(settings, token_verifier=tokens.verifier)
     yield application

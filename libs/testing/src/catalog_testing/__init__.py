@@ -731,6 +731,26 @@ def fields_of(problem: dict[str, Any]) -> set[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The publication saga
+
+
+async def saga_ended(
+    client: httpx.AsyncClient, headers: dict[str, str], offering_id: str, within: float = 30.0
+) -> dict[str, Any]:
+    """The offering (read through ``client``) once its publication saga has ended: no
+    longer PUBLISHING. Fails after ``within`` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        response = await client.get(f"/api/v1/offerings/{offering_id}", headers=headers)
+        body: dict[str, Any] = response.json()
+        if body.get("lifecycleStatus") != "PUBLISHING":
+            return body
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still PUBLISHING after {within}s: {body}")
+        await asyncio.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------------------------
 # In-memory fakes for fast use-case tests (no infrastructure)
 
 

@@ -10,12 +10,15 @@ from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.http_client import HttpDirectory, ServiceClient
 from catalog_chassis.idempotency import IdempotencyStore
 from catalog_chassis.messaging import CloudEvent
-from offering_service.application.ports import PublicationSaga, UnitOfWork
+from catalog_chassis.workflow.engine import EngineClient
+from catalog_chassis.workflow.process import engine_client
+from offering_service.application.ports import UnitOfWork
+from offering_service.application.publication import PublicationStarter, SagaEngine
 from offering_service.application.references import PRICE_FEED, SPECIFICATION_FEED, references_to
 from offering_service.application.use_cases import OfferingService
 from offering_service.config import OfferingSettings
 from offering_service.domain.references import KnownResource
-from offering_service.infrastructure.publication import AwaitingEngine
+from offering_service.infrastructure.publication import EngineSaga, SqlPublicationQueue
 from offering_service.infrastructure.references import price_cache, specification_cache
 from offering_service.infrastructure.unit_of_work import OfferingUnitOfWork
 
@@ -31,16 +34,25 @@ class Container:
     offerings: OfferingService
     directories: list[HttpDirectory[KnownResource]]
     idempotency: IdempotencyStore
+    # None without a process engine (CAMUNDA_URL unset): requests wait for one.
+    starter: PublicationStarter | None = None
+    engine_client: EngineClient | None = None
 
-    async def aclose(self) -> None:
+    async def close_clients(self) -> None:
         for directory in self.directories:
             await directory.aclose()
+        if self.engine_client is not None:
+            await self.engine_client.aclose()
+
+    async def aclose(self) -> None:
+        await self.close_clients()
         await self.engine.dispose()
 
 
 def bootstrap(
-    settings: OfferingSettings | None = None, *, saga: PublicationSaga | None = None
+    settings: OfferingSettings | None = None, *, saga_engine: SagaEngine | None = None
 ) -> Container:
+    """``saga_engine`` replaces the process engine that the settings name (tests)."""
     settings = settings or OfferingSettings()
     engine = database_engine(settings)
     sessions = create_session_factory(engine)
@@ -56,18 +68,28 @@ def bootstrap(
     prices = HttpDirectory(
         ServiceClient("pricing", settings.pricing_url), PRICES_PATH, KnownResource.from_snapshot
     )
+    offerings = OfferingService(
+        uow_factory=uow_factory,
+        specifications=references_to("specification", uow_factory, specifications),
+        prices=references_to("price", uow_factory, prices),
+    )
+    client = None
+    if saga_engine is None and settings.camunda_url:
+        client = engine_client(settings)
+        saga_engine = EngineSaga(client)
+    starter = None
+    if saga_engine is not None:
+        starter = PublicationStarter(SqlPublicationQueue(sessions), saga_engine, offerings)
+        offerings.start_saga = starter.start
     return Container(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        offerings=OfferingService(
-            uow_factory=uow_factory,
-            specifications=references_to("specification", uow_factory, specifications),
-            prices=references_to("price", uow_factory, prices),
-            saga=saga or AwaitingEngine(),
-        ),
+        offerings=offerings,
         directories=[specifications, prices],
         idempotency=IdempotencyStore(engine),
+        starter=starter,
+        engine_client=client,
     )
 
 

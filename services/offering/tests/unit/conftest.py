@@ -13,6 +13,7 @@ from catalog_testing import (
     InMemoryUnitOfWork,
 )
 from offering_service.application.ports import OfferingQuery
+from offering_service.application.publication import PublicationRequest
 from offering_service.application.references import references_to
 from offering_service.application.use_cases import OfferingService
 from offering_service.domain.references import KnownResource
@@ -30,25 +31,38 @@ class FakeOfferings(InMemoryAggregates):
         return items[query.offset : query.offset + query.limit], len(items)
 
 
+class FakePublicationRequests:
+    """The requests as committed (staged with the unit of work's other writes)."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self.rows: dict[uuid.UUID, PublicationRequest] = {}
+
+    async def add(self, request: PublicationRequest) -> None:
+        self._uow.stage(lambda: self.rows.__setitem__(request.saga_id, request))
+
+
 class FakeUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.offerings = FakeOfferings(self)
         self.specification_cache = InMemoryReferenceCache()
         self.price_cache = InMemoryReferenceCache()
+        self.publication_requests = FakePublicationRequests(self)
 
 
-class FakeSaga:
-    """Records the publications it was asked to start; ``broken`` makes starting fail."""
+class FakeStarter:
+    """Records the sagas the service asked it to start (after their requests committed)."""
 
-    def __init__(self) -> None:
-        self.started: list[tuple[uuid.UUID, uuid.UUID]] = []
-        self.broken = False
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self.started: list[uuid.UUID] = []
+        self.committed_first: list[bool] = []
 
-    async def start(self, offering) -> None:
-        if self.broken:
-            raise ConnectionError("engine unreachable")
-        self.started.append((offering.id, offering.saga_id))
+    async def start(self, saga_id: uuid.UUID) -> bool:
+        self.committed_first.append(saga_id in self._uow.publication_requests.rows)
+        self.started.append(saga_id)
+        return True
 
 
 def known(name: str = "Thing", version: int = 1) -> KnownResource:
@@ -61,8 +75,8 @@ def uow() -> FakeUnitOfWork:
 
 
 @pytest.fixture
-def saga() -> FakeSaga:
-    return FakeSaga()
+def saga(uow) -> FakeStarter:
+    return FakeStarter(uow)
 
 
 @pytest.fixture
@@ -81,7 +95,7 @@ def service(uow, saga, specification_directory, price_directory) -> OfferingServ
         uow_factory=lambda: uow,
         specifications=references_to("specification", lambda: uow, specification_directory),
         prices=references_to("price", lambda: uow, price_directory),
-        saga=saga,
+        start_saga=saga.start,
     )
 
 

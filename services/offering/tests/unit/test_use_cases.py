@@ -133,13 +133,23 @@ class TestPublication:
         publishing = await service.publish(draft.id)
 
         assert publishing.lifecycle_status is LifecycleStatus.PUBLISHING
-        assert saga.started == [(draft.id, publishing.saga_id)]
+        assert saga.started == [publishing.saga_id]
+        # The request to start it was committed with the move to PUBLISHING, before the start.
+        assert saga.committed_first == [True]
+        request = uow.publication_requests.rows[publishing.saga_id]
+        assert request.offering_id == draft.id
+        assert request.variables["offeringId"] == str(draft.id)
+        assert request.variables["sagaId"] == str(publishing.saga_id)
+        assert request.variables["priceIds"] == [str(price.id)]
+        assert request.variables["specificationIds"] == [str(specification.id)]
         stored = await service.get(draft.id)
         assert stored.lifecycle_status is LifecycleStatus.PUBLISHING
         assert uow.events[-1].routing_key == "offering.publication_initiated"
         assert uow.events[-1].data["sagaId"] == str(publishing.saga_id)
 
-    async def test_an_incomplete_draft_is_not_published_and_no_saga_starts(self, service, saga):
+    async def test_an_incomplete_draft_is_not_published_and_no_saga_starts(
+        self, service, saga, uow
+    ):
         draft = await service.create(fields())
         with pytest.raises(ValidationFailed) as raised:
             await service.publish(draft.id)
@@ -149,23 +159,16 @@ class TestPublication:
             "salesChannels",
         }
         assert saga.started == []
+        assert uow.publication_requests.rows == {}
 
-    async def test_a_saga_that_cannot_start_fails_the_publication_at_once(
+    async def test_a_stale_if_match_publishes_nothing_and_requests_no_saga(
         self, service, saga, uow, specification, price
     ):
         draft = await service.create(complete(specification, price))
-        saga.broken = True
-
-        with pytest.raises(ServiceUnavailable):
-            await service.publish(draft.id)
-
-        back = await service.get(draft.id)
-        assert back.lifecycle_status is LifecycleStatus.DRAFT
-        assert "publication engine is unavailable" in back.publication_failure_reason
-        assert [e.routing_key for e in uow.events][-2:] == [
-            "offering.publication_initiated",
-            "offering.publication_failed",
-        ]
+        with pytest.raises(PreconditionFailed):
+            await service.publish(draft.id, expected_version=draft.version + 1)
+        assert (await service.get(draft.id)).lifecycle_status is LifecycleStatus.DRAFT
+        assert saga.started == [] and uow.publication_requests.rows == {}
 
     async def test_nothing_but_a_draft_can_be_changed_deleted_or_published(
         self, service, specification, price

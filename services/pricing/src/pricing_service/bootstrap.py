@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -12,11 +13,15 @@ from catalog_chassis.messaging import CloudEvent
 from catalog_chassis.usage_tables import SqlReferenceUsages
 from catalog_chassis.usages import apply_referrer_event
 from pricing_service.application.ports import UnitOfWork
+from pricing_service.application.saga_steps import PricingSagaSteps
 from pricing_service.application.use_cases import PriceService
 from pricing_service.config import PricingSettings
 from pricing_service.domain.offerings import OFFERING_USAGE_EVENTS
 from pricing_service.infrastructure.tables import OFFERING_USAGES
 from pricing_service.infrastructure.unit_of_work import PriceUnitOfWork
+
+OFFERING_RETIRED = "OfferingRetired"
+SERVICE = "pricing"
 
 
 @dataclass
@@ -51,3 +56,17 @@ async def track_offering_usages(event: CloudEvent, session: AsyncSession) -> Non
     or deleted."""
     usages = SqlReferenceUsages(session, OFFERING_USAGES)
     await apply_referrer_event(usages, OFFERING_USAGE_EVENTS, event.type, event.data)
+
+
+async def handle_offering_event(event: CloudEvent, session: AsyncSession) -> None:
+    """Tracks usages and, when an offering is retired, releases the prices its saga locked
+    (each unlock in its own transaction: unlocking is safe to repeat on a redelivery)."""
+    await track_offering_usages(event, session)
+    saga_id = event.data.get("sagaId")
+    if event.type == OFFERING_RETIRED and saga_id:
+        sessions = create_session_factory(session.bind)  # type: ignore[arg-type]
+        steps = PricingSagaSteps(
+            PriceService(uow_factory=lambda: PriceUnitOfWork(sessions, service=SERVICE))
+        )
+        ids = [uuid.UUID(str(pid)) for pid in event.data.get("priceIds") or []]
+        await steps.release(uuid.UUID(str(saga_id)), ids)

@@ -89,3 +89,28 @@ async def test_an_update_dropping_the_price_releases_it_and_a_redelivery_changes
     rows = await sql("SELECT offering_id FROM price_usages WHERE price_id = :p", p=price["id"])
     assert rows == []
     assert (await client.delete(f"{BASE}/{price['id']}", headers=admin)).status_code == 204
+
+
+async def test_a_retired_offering_releases_the_prices_its_saga_locked(
+    client, admin, new_price, offering_events
+):
+    saga_id = str(uuid.uuid4())
+    mine, theirs = await new_price(), await new_price()
+    for price, saga in ((mine, saga_id), (theirs, str(uuid.uuid4()))):
+        locked = await client.post(
+            f"{BASE}/{price['id']}/lock", json={"sagaId": saga}, headers=admin
+        )
+        assert locked.status_code == 200, locked.text
+    offering = offering_pricing(mine["id"], theirs["id"], name="Retiring")
+    await offering_events.deliver(*offering.event("created"))
+    await offering_events.deliver(
+        *offering.event("published", lifecycleStatus="PUBLISHED", sagaId=saga_id)
+    )
+    retired = offering.event("retired", lifecycleStatus="RETIRED", sagaId=saga_id)
+
+    await offering_events.deliver(*retired)
+    await offering_events.deliver(*retired)  # redelivered: no harm
+
+    read = [(await client.get(f"{BASE}/{p['id']}", headers=admin)).json() for p in (mine, theirs)]
+    assert read[0]["lockedBySagaId"] is None
+    assert read[1]["lockedBySagaId"] not in (None, saga_id)  # another saga's lock stays

@@ -71,7 +71,11 @@ def bootstrap(settings: StoreSettings | None = None) -> Container:
         ),
     )
     projection = Projection(
-        components=components, documents=documents, index=index, catalog=catalog
+        components=components,
+        documents=documents,
+        index=index,
+        catalog=catalog,
+        staging=mongo.MongoStaging(db),
     )
     return Container(
         settings=settings,

@@ -13,6 +13,7 @@ from store_service.infrastructure.mongo import (
     MongoComponents,
     MongoDocuments,
     MongoProcessedEvents,
+    MongoStaging,
     ensure_indexes,
 )
 
@@ -123,6 +124,23 @@ async def test_processed_events_are_remembered_once(db):
 
     assert await processed.seen("store.prices", event_id) is True
     assert await processed.seen("store.offerings", event_id) is False
+
+
+async def test_a_saga_stages_an_offering_once_and_its_end_clears_every_entry(db):
+    staging = MongoStaging(db)
+    offering, saga, older_saga = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    await staging.stage(offering, saga)
+    await staging.stage(offering, saga)  # a redelivered task
+    await staging.stage(offering, older_saga)
+
+    assert await staging.holds(offering, saga) is True
+    assert await staging.holds(uuid.uuid4(), saga) is False
+    await staging.unstage(offering, saga)
+    assert await staging.holds(offering, saga) is False
+    assert await staging.holds(offering, older_saga) is True
+    await staging.clear(offering)
+    assert await staging.holds(offering, older_saga) is False
 
 
 async def test_of_concurrent_writers_of_one_revision_exactly_one_wins(db):

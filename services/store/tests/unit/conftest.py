@@ -32,6 +32,23 @@ class FakeComponents:
                 yield component
 
 
+class FakeStaging:
+    def __init__(self) -> None:
+        self.entries: set[tuple[uuid.UUID, uuid.UUID]] = set()
+
+    async def stage(self, offering_id, saga_id):
+        self.entries.add((offering_id, saga_id))
+
+    async def unstage(self, offering_id, saga_id):
+        self.entries.discard((offering_id, saga_id))
+
+    async def holds(self, offering_id, saga_id):
+        return (offering_id, saga_id) in self.entries
+
+    async def clear(self, offering_id):
+        self.entries = {entry for entry in self.entries if entry[0] != offering_id}
+
+
 class FakeDocuments:
     """Compare-and-set by revision, like the Mongo adapter; ``interfere`` simulates another
     writer slipping in before the next write."""
@@ -160,5 +177,12 @@ def catalog() -> FakeCatalog:
 
 
 @pytest.fixture
-def projection(components, documents, index, catalog) -> Projection:
-    return Projection(components=components, documents=documents, index=index, catalog=catalog)
+def staging() -> FakeStaging:
+    return FakeStaging()
+
+
+@pytest.fixture
+def projection(components, documents, index, catalog, staging) -> Projection:
+    return Projection(
+        components=components, documents=documents, index=index, catalog=catalog, staging=staging
+    )

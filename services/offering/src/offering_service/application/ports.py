@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from catalog_chassis.references import ReferenceCache, ReferenceDirectory
 from catalog_chassis.resources import ListWindow, Ordering
+from offering_service.application.publication import PublicationRequests
 from offering_service.domain.model import LifecycleStatus, Offering
 from offering_service.domain.references import KnownResource
 
@@ -51,22 +52,11 @@ PriceCache = ReferenceCache[KnownResource]
 ResourceDirectory = ReferenceDirectory[KnownResource]
 
 
-class PublicationSaga(Protocol):
-    """The distributed transaction that publishes an offering (locks its prices, checks
-    its specifications, enters it in the store) and then confirms or fails it through
-    ``OfferingService.confirm_publication`` / ``fail_publication``."""
-
-    async def start(self, offering: Offering) -> None:
-        """Start the saga for an offering that has just entered PUBLISHING (its ``saga_id``
-        identifies the run; the offering id is the business key). Must be safe to repeat
-        for the same saga id."""
-        ...
-
-
 class UnitOfWork(Protocol):
     offerings: OfferingRepository
     specification_cache: SpecificationCache
     price_cache: PriceCache
+    publication_requests: PublicationRequests
 
     async def __aenter__(self) -> Self: ...
 

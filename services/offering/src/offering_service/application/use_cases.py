@@ -5,27 +5,24 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from catalog_chassis.errors import ServiceUnavailable, ValidationFailed
+from catalog_chassis.context import get_correlation_id
+from catalog_chassis.errors import ValidationFailed
+from catalog_chassis.propagation import current_trace_headers
 from catalog_chassis.references import References
 from catalog_chassis.resources import KEEP, ResourceUseCases, Unchanged, check_version
 from offering_service.application.ports import (
     OfferingQuery,
     OfferingRepository,
-    PublicationSaga,
     UnitOfWork,
 )
+from offering_service.application.publication import PublicationRequest
 from offering_service.domain.model import Offering, OfferingContent, SalesChannel
 from offering_service.domain.references import KnownResource
 
 logger = logging.getLogger(__name__)
-
-ENGINE_UNAVAILABLE = (
-    "The publication could not be started because the publication engine is unavailable; "
-    "try publishing again later."
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,7 +81,9 @@ class OfferingService(ResourceUseCases[Offering, OfferingQuery, UnitOfWork]):
 
     specifications: References[KnownResource, UnitOfWork]
     prices: References[KnownResource, UnitOfWork]
-    saga: PublicationSaga
+    # Starts a requested saga right after its request commits (the fast path; the saga
+    # worker's sweeper starts whatever this could not). None: the sweeper alone.
+    start_saga: Callable[[uuid.UUID], Awaitable[object]] | None = None
 
     def repository(self, uow: UnitOfWork) -> OfferingRepository:
         return uow.offerings
@@ -144,24 +143,25 @@ class OfferingService(ResourceUseCases[Offering, OfferingQuery, UnitOfWork]):
     async def publish(
         self, offering_id: uuid.UUID, *, expected_version: int | None = None
     ) -> Offering:
-        """DRAFT → PUBLISHING (with ``offering.publication_initiated``), then the saga is
-        started. Should the saga not start, the publication fails at once (back to DRAFT
-        with the reason) and the caller hears 503: never a PUBLISHING that nothing drives."""
-        saga_id = uuid.uuid4()
-
-        def start(offering: Offering) -> bool:
-            offering.start_publication(saga_id)
-            return True
-
-        offering = await self._update(
-            offering_id, start, expected_version=expected_version, renames=False
-        )
-        try:
-            await self.saga.start(offering)
-        except Exception as error:
-            logger.exception("could not start the publication saga %s", saga_id)
-            await self.fail_publication(offering_id, saga_id, ENGINE_UNAVAILABLE)
-            raise ServiceUnavailable(ENGINE_UNAVAILABLE) from error
+        """DRAFT → PUBLISHING (with ``offering.publication_initiated``) and the request to
+        start its saga, in one transaction; then the saga is started. The saga ends the
+        publication: PUBLISHED, or a DRAFT with the reason."""
+        async with self.uow_factory() as uow:
+            offering = await self._load(uow, offering_id, for_update=True)
+            check_version(self.RESOURCE, offering.version, expected_version)
+            loaded_version = offering.version
+            offering.start_publication(uuid.uuid4())
+            await uow.offerings.save(offering, expected_version=loaded_version)
+            await uow.publication_requests.add(
+                PublicationRequest.for_offering(
+                    offering,
+                    trace_headers=current_trace_headers(),
+                    correlation_id=get_correlation_id(),
+                )
+            )
+            await uow.commit()
+        if self.start_saga is not None and offering.saga_id is not None:
+            await self.start_saga(offering.saga_id)
         return offering
 
     async def confirm_publication(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> Offering:

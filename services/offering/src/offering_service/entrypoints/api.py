@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from catalog_chassis.app import create_app as create_service_app
 from catalog_chassis.auth import TokenVerifier
 from catalog_chassis.idempotency import IdempotencyMiddleware
-from offering_service.application.ports import PublicationSaga
+from offering_service.application.publication import SagaEngine
 from offering_service.bootstrap import bootstrap
 from offering_service.config import OfferingSettings
 from offering_service.entrypoints.routes import router
@@ -21,15 +21,14 @@ def create_app(
     settings: OfferingSettings | None = None,
     *,
     token_verifier: TokenVerifier | None = None,
-    saga: PublicationSaga | None = None,
+    saga_engine: SagaEngine | None = None,
 ) -> FastAPI:
-    container = bootstrap(settings, saga=saga)
+    container = bootstrap(settings, saga_engine=saga_engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        for directory in container.directories:  # the engine is the chassis' to close
-            await directory.aclose()
+        await container.close_clients()  # the database engine is the chassis' to close
 
     app = create_service_app(
         container.settings,

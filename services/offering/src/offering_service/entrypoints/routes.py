@@ -172,7 +172,6 @@ async def delete_offering(
     responses={
         400: {"description": "Not ready: names each missing specification, price or channel"},
         **NOT_DRAFT,
-        503: {"description": "The publication could not be started; the offering is a DRAFT"},
     },
 )
 async def publish_offering(
@@ -182,8 +181,10 @@ async def publish_offering(
     response: Response,
     if_match: IfMatch = None,
 ) -> OfferingPublic:
-    """Start publishing a DRAFT: 202 with the offering in PUBLISHING; poll it until it is
-    PUBLISHED, or a DRAFT again with a ``publicationFailureReason``."""
+    """Start publishing a DRAFT: 202 with the offering in PUBLISHING and its ``sagaId``. The
+    publication saga locks its prices, checks its specifications and enters it in the store;
+    poll the offering until it is PUBLISHED, or a DRAFT again with a
+    ``publicationFailureReason`` saying what to change."""
     publishing = await offerings.publish(offering_id, expected_version=expected_version(if_match))
     return _versioned(publishing, response)
 

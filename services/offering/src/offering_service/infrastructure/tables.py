@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Uuid
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 from catalog_chassis.naming import name_key
@@ -107,3 +108,18 @@ KNOWN_PRICES, REMOVED_PRICES = _cache_tables("price")
 def known_values(resource: KnownResource) -> dict[str, object]:
     """A cached specification or price as its row."""
     return {"id": resource.id, "name": resource.name, "version": resource.version}
+
+
+class PublicationRequestRow(SQLModel, table=True):
+    """A saga to start (written with the move to PUBLISHING, removed once started)."""
+
+    __tablename__ = "publication_requests"
+    __table_args__ = (Index("ix_publication_requests_next_attempt_at", "next_attempt_at"),)
+
+    saga_id: uuid.UUID = Field(primary_key=True)
+    offering_id: uuid.UUID
+    variables: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    requested_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    last_error: str | None = Field(default=None, max_length=2000)

@@ -2,7 +2,7 @@
 
 Tracks which offerings use each price from `offering.*` events, on the durable queue
 `pricing.offerings` (dead letters in `pricing.offerings.dlq`), so that a price in use
-cannot be deleted.
+cannot be deleted; a retired offering's prices are unlocked.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from catalog_chassis.messaging import (
     consumer_queue,
     run_consumer_process,
 )
-from pricing_service.bootstrap import track_offering_usages
+from pricing_service.bootstrap import handle_offering_event
 from pricing_service.config import PricingSettings
 
 OFFERING_EVENTS = consumer_queue("pricing.offerings", ["offering.*"])
 
 
-# Registers the usage tracker on a broker; returns the queue to serve.
-subscribe_offering_events = EventSubscription(OFFERING_EVENTS, track_offering_usages)
+# Registers the handler on a broker; returns the queue to serve.
+subscribe_offering_events = EventSubscription(OFFERING_EVENTS, handle_offering_event)
 
 
 def main() -> None:

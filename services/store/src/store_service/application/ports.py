@@ -60,6 +60,21 @@ class Documents(Protocol):
         ...
 
 
+class Staging(Protocol):
+    """Offerings a publication saga has entered in the store while they are PUBLISHING
+    (its ``create-store-entry`` step), so that they are in the store once confirmed."""
+
+    async def stage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None: ...
+
+    async def unstage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None: ...
+
+    async def holds(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> bool: ...
+
+    async def clear(self, offering_id: uuid.UUID) -> None:
+        """Forget every saga's entry of the offering (its publication has ended)."""
+        ...
+
+
 class ProcessedEvents(Protocol):
     """Which events each consumer has handled (ids are never reused)."""
 

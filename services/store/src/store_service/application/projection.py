@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from store_service.application.ports import Catalog, Components, Documents
+from store_service.application.ports import Catalog, Components, Documents, Staging
 from store_service.application.search import SearchIndex
 from store_service.domain.documents import (
     Component,
@@ -23,6 +23,7 @@ from store_service.domain.documents import (
     StoreDocument,
     compose,
     is_published,
+    publishing_saga,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Projection:
     documents: Documents
     index: SearchIndex
     catalog: Catalog
+    staging: Staging
 
     async def apply(self, event_type: str, data: Mapping[str, Any]) -> bool:
         """Apply one event; False when it changed nothing (unknown type, duplicate, older
@@ -74,6 +76,8 @@ class Projection:
             )
             return False
         if kind is Kind.OFFERING:
+            if publishing_saga(component) is None:
+                await self.staging.clear(component.id)  # its publication has ended
             await self.refresh(component.id)
         else:
             for offering_id in await self.documents.using(kind, component.id):
@@ -86,7 +90,7 @@ class Projection:
         for _ in range(MAX_WRITE_ATTEMPTS):
             revision = await self.documents.revision(offering_id)
             offering = (await self.components.get(Kind.OFFERING, [offering_id])).get(offering_id)
-            if offering is None or not is_published(offering):
+            if offering is None or not await self._listed(offering):
                 if revision is not None:
                     removed = await self.documents.remove(offering_id, expected_revision=revision)
                     if removed is None:
@@ -100,6 +104,13 @@ class Projection:
             await self.index.put(written)
             return written
         raise WriteConflict(f"the document of offering {offering_id} kept changing")
+
+    async def _listed(self, offering: Component) -> bool:
+        """Published, or being published by a saga that has entered it in the store."""
+        if is_published(offering):
+            return True
+        saga_id = publishing_saga(offering)
+        return saga_id is not None and await self.staging.holds(offering.id, saga_id)
 
     async def _compose(self, offering: Component) -> StoreDocument:
         # Parts whose events are still on the way (or were missed) are asked of their

@@ -137,6 +137,14 @@ def is_published(offering: Component) -> bool:
     return not offering.deleted and offering.data.get("lifecycleStatus") == "PUBLISHED"
 
 
+def publishing_saga(offering: Component) -> uuid.UUID | None:
+    """The saga publishing the offering, while it is PUBLISHING; else None."""
+    if offering.deleted or offering.data.get("lifecycleStatus") != "PUBLISHING":
+        return None
+    saga_id = offering.data.get("sagaId")
+    return uuid.UUID(str(saga_id)) if saga_id else None
+
+
 def compose(
     offering: Component,
     parts: Mapping[uuid.UUID, Component],

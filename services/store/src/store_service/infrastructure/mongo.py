@@ -20,6 +20,7 @@ from store_service.domain.documents import Component, Kind, StoreDocument, parts
 COMPONENTS = "component_versions"
 DOCUMENTS = "document_revisions"
 PROCESSED = "processed_events"
+STAGED = "staged_offerings"
 
 Document = dict[str, Any]
 
@@ -35,6 +36,7 @@ async def ensure_indexes(db: AsyncDatabase[Document]) -> None:
     await db[DOCUMENTS].create_index([("offering", 1), ("revision", -1)])
     for field in ("specificationIds", "characteristicIds", "priceIds"):
         await db[DOCUMENTS].create_index(field)
+    await db[STAGED].create_index("offering")
 
 
 # Why versions are rows of their own: FerretDB v1 does not apply a conditional update
@@ -238,6 +240,35 @@ def _document(row: Document) -> StoreDocument:
         price_ids=frozenset(uuid.UUID(i) for i in row.get("priceIds", [])),
         revision=int(row["revision"]),
     )
+
+
+class MongoStaging:
+    """One row per (offering, saga), inserted under an _id naming both (so a repeated
+    stage is one row)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self._collection = db[STAGED]
+
+    async def stage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None:
+        with suppress(DuplicateKeyError):
+            await self._collection.insert_one(
+                {
+                    "_id": f"{offering_id}:{saga_id}",
+                    "offering": str(offering_id),
+                    "saga": str(saga_id),
+                    "at": datetime.now(UTC),
+                }
+            )
+
+    async def unstage(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> None:
+        await self._collection.delete_one({"_id": f"{offering_id}:{saga_id}"})
+
+    async def holds(self, offering_id: uuid.UUID, saga_id: uuid.UUID) -> bool:
+        found = await self._collection.find_one({"_id": f"{offering_id}:{saga_id}"}, {"_id": 1})
+        return found is not None
+
+    async def clear(self, offering_id: uuid.UUID) -> None:
+        await self._collection.delete_many({"offering": str(offering_id)})
 
 
 class MongoProcessedEvents:
