@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CHARTS = REPO / "charts"
+SERVICES = REPO / "services"
 SCHEMAS = Path(__file__).parent / "schemas"
 
 RELEASE = "catalog"
@@ -56,6 +58,19 @@ SERVICE_CHARTS = tuple(
     for chart in APPLICATION_CHARTS
     if chart != UMBRELLA
     and LIBRARY in {d["name"] for d in chart_metadata(chart).get("dependencies", [])}
+)
+
+
+def service_catalog(chart: str) -> dict[str, Any]:
+    """The [tool.catalog] table of the chart's service (its port, processes, what it needs)."""
+    pyproject = tomllib.loads((SERVICES / chart / "pyproject.toml").read_text())
+    table: dict[str, Any] = pyproject["tool"]["catalog"]
+    return table
+
+
+# The service charts whose service runs saga steps on the process engine (`camunda = true`).
+ENGINE_CHARTS = tuple(
+    chart for chart in SERVICE_CHARTS if service_catalog(chart).get("camunda", False)
 )
 
 
@@ -164,6 +179,13 @@ def chart_case(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any] | No
 @pytest.fixture(params=SERVICE_CHARTS)
 def service_chart(request: pytest.FixtureRequest) -> str:
     """The name of each service chart in turn."""
+    chart: str = request.param
+    return chart
+
+
+@pytest.fixture(params=ENGINE_CHARTS)
+def engine_chart(request: pytest.FixtureRequest) -> str:
+    """Each service chart whose service talks to the process engine, in turn."""
     chart: str = request.param
     return chart
 

@@ -1,5 +1,6 @@
 """The offering chart's own settings: where it asks for specifications and prices when its
-event-fed caches miss (SPECIFICATION_URL, PRICING_URL), and its worker processes.
+event-fed caches miss (SPECIFICATION_URL, PRICING_URL), and its worker processes; its API
+starts the publication saga, so it gets the process engine like the saga worker.
 
 What every service chart renders is tested in test_service_charts.py.
 """
@@ -98,12 +99,15 @@ def test_a_changed_peer_url_rolls_the_pods(render: Any, k8s: Any, peer: str) -> 
     assert checksum(None) != checksum({peer: {"url": "http://own.example"}})
 
 
-def test_the_relay_and_the_consumers_run_as_their_own_deployments(render: Any, k8s: Any) -> None:
+def test_the_relay_the_consumers_and_the_saga_worker_run_as_their_own_deployments(
+    render: Any, k8s: Any
+) -> None:
     manifests = render("offering")
 
     commands = {
         "relay": ["python", "-m", "offering_service.entrypoints.relay"],
         "consumers": ["python", "-m", "offering_service.entrypoints.consumers"],
+        "saga-worker": ["python", "-m", "offering_service.entrypoints.saga_worker"],
     }
     for process, command in commands.items():
         worker = k8s.named(manifests, "Deployment", f"{FULLNAME}-{process}")
@@ -114,3 +118,14 @@ def test_the_relay_and_the_consumers_run_as_their_own_deployments(render: Any, k
     names = [d["metadata"]["name"] for d in k8s.by_kind(lean, "Deployment")]
     assert f"{FULLNAME}-consumers" not in names
     assert f"{FULLNAME}-relay" in names
+
+
+def test_the_api_starts_sagas_with_the_engine_url_and_user(render: Any, k8s: Any) -> None:
+    manifests = render("offering", {"processEngine": {"existingSecret": "offering-engine"}})
+    (api,) = k8s.named(manifests, "Deployment", FULLNAME)["spec"]["template"]["spec"]["containers"]
+
+    env = k8s.env_of(api)
+    for variable in ("CAMUNDA_USERNAME", "CAMUNDA_PASSWORD"):
+        assert env[variable]["valueFrom"]["secretKeyRef"]["name"] == "offering-engine"
+    data = k8s.named(manifests, "ConfigMap", FULLNAME)["data"]
+    assert data["CAMUNDA_URL"] == "http://catalog-camunda:8080/engine-rest"

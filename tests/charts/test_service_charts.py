@@ -6,16 +6,19 @@ release `catalog`, so the chart's fullname is `catalog-<service>`.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .conftest import ENGINE_CHARTS, SERVICE_CHARTS, service_catalog
+
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "services"
 CHARTS = REPO / "charts"
 IDENTITY = "catalog-identity"
+# The engine user of a service that runs saga steps, from a Secret the chart never renders.
+ENGINE_CREDENTIALS = {"CAMUNDA_USERNAME", "CAMUNDA_PASSWORD"}
 
 
 def fullname(chart: str) -> str:
@@ -33,13 +36,6 @@ def config(manifests: list[Any], k8s: Any, chart: str) -> dict[str, str]:
     return data
 
 
-def service_catalog(chart: str) -> dict[str, Any]:
-    """The service's [tool.catalog] table (its port, processes, what it needs)."""
-    pyproject = tomllib.loads((SERVICES / chart / "pyproject.toml").read_text())
-    table: dict[str, Any] = pyproject["tool"]["catalog"]
-    return table
-
-
 def worker_processes(chart: str) -> dict[str, list[str]]:
     """The service's processes other than the API, from its [tool.catalog.processes]."""
     processes: dict[str, list[str]] = service_catalog(chart)["processes"]
@@ -49,6 +45,24 @@ def worker_processes(chart: str) -> dict[str, list[str]]:
 def has_database(chart: str) -> bool:
     """Whether the service keeps a Postgres database (the store keeps none)."""
     return bool(service_catalog(chart).get("database", False))
+
+
+def uses_process_engine(chart: str) -> bool:
+    """Whether the service runs saga steps on the process engine (`camunda = true`)."""
+    return chart in ENGINE_CHARTS
+
+
+def engine_url(manifests: list[Any], k8s: Any, chart: str) -> str:
+    return config(manifests, k8s, chart)["CAMUNDA_URL"]
+
+
+def containers(manifests: list[Any], k8s: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """(workload name, its container) of every workload of a kind (Deployment, Job)."""
+    found = []
+    for workload in k8s.by_kind(manifests, kind):
+        (container,) = workload["spec"]["template"]["spec"]["containers"]
+        found.append((workload["metadata"]["name"], container))
+    return found
 
 
 # The service charts whose service keeps a Postgres database: DATABASE_URL and migrations.
@@ -267,3 +281,156 @@ def test_the_umbrella_installs_the_service_with_its_workers_and_shared_settings(
     data = config(manifests, k8s, service_chart)
     assert data["ENVIRONMENT"] == "test"
     assert data["JWKS_URL"] == "http://jwks.example/keys"
+
+
+def test_only_a_service_that_runs_saga_steps_gets_the_process_engine(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    manifests = render(service_chart)
+
+    uses_engine = uses_process_engine(service_chart)
+    assert ("CAMUNDA_URL" in config(manifests, k8s, service_chart)) == uses_engine
+    # The API too: the offering's starts the saga right after a publish.
+    for name, container in containers(manifests, k8s, "Deployment"):
+        credentials = ENGINE_CREDENTIALS & set(k8s.env_of(container))
+        assert credentials == (ENGINE_CREDENTIALS if uses_engine else set()), name
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        pytest.param(
+            None, "http://catalog-camunda:8080/engine-rest", id="the release's engine Service"
+        ),
+        pytest.param(
+            {"global": {"processEngine": {"url": "http://{{ .Release.Name }}-bpm/engine-rest"}}},
+            "http://catalog-bpm/engine-rest",
+            id="the umbrella's global value, templated",
+        ),
+        pytest.param(
+            {
+                "global": {"processEngine": {"url": "http://global.example/engine-rest"}},
+                "processEngine": {"url": "https://own.example/engine-rest"},
+            },
+            "https://own.example/engine-rest",
+            id="the chart's own value first",
+        ),
+    ],
+)
+def test_engine_url_defaults_to_the_release_and_can_be_overridden(
+    render: Any, k8s: Any, engine_chart: str, values: dict[str, Any] | None, expected: str
+) -> None:
+    manifests = render(engine_chart, values)
+
+    assert engine_url(manifests, k8s, engine_chart) == expected
+    # Every process reads it from the ConfigMap, never from an env entry of its own.
+    for name, container in containers(manifests, k8s, "Deployment"):
+        assert container["envFrom"] == [{"configMapRef": {"name": fullname(engine_chart)}}]
+        assert "CAMUNDA_URL" not in k8s.env_of(container), name
+
+
+@pytest.mark.parametrize(
+    ("values", "secret", "keys"),
+    [
+        pytest.param(
+            None,
+            "{fullname}-process-engine",
+            {"CAMUNDA_USERNAME": "CAMUNDA_USERNAME", "CAMUNDA_PASSWORD": "CAMUNDA_PASSWORD"},
+            id="defaults",
+        ),
+        pytest.param(
+            {
+                "processEngine": {
+                    "existingSecret": "engine-user",
+                    "usernameKey": "username",
+                    "passwordKey": "password",
+                }
+            },
+            "engine-user",
+            {"CAMUNDA_USERNAME": "username", "CAMUNDA_PASSWORD": "password"},
+            id="given Secret and keys",
+        ),
+    ],
+)
+def test_every_process_reads_its_engine_user_from_an_existing_secret(
+    render: Any,
+    k8s: Any,
+    engine_chart: str,
+    values: dict[str, Any] | None,
+    secret: str,
+    keys: dict[str, str],
+) -> None:
+    manifests = render(engine_chart, values)
+    secret = secret.format(fullname=fullname(engine_chart))
+
+    workloads = containers(manifests, k8s, "Deployment")
+    assert {name for name, _ in workloads} >= {
+        fullname(engine_chart),
+        f"{fullname(engine_chart)}-saga-worker",
+    }
+    for name, container in workloads:
+        env = k8s.env_of(container)
+        for variable, key in keys.items():
+            # A reference only: no `value` beside it.
+            assert env[variable] == {
+                "name": variable,
+                "valueFrom": {"secretKeyRef": {"name": secret, "key": key}},
+            }, name
+
+
+def test_no_engine_credential_is_rendered(render: Any, k8s: Any, engine_chart: str) -> None:
+    manifests = render(engine_chart)
+
+    assert k8s.by_kind(manifests, "Secret") == []
+    for config_map in k8s.by_kind(manifests, "ConfigMap"):
+        assert not ENGINE_CREDENTIALS & set(config_map["data"])
+    # Hook Jobs never call the engine: they get its URL with the settings, but no user.
+    for name, container in containers(manifests, k8s, "Job"):
+        env = k8s.env_of(container)
+        assert not ENGINE_CREDENTIALS & set(env), name
+        assert env["CAMUNDA_URL"]["value"] == "http://catalog-camunda:8080/engine-rest"
+
+
+def test_without_the_process_engine_no_process_gets_its_settings(
+    render: Any, k8s: Any, engine_chart: str
+) -> None:
+    manifests = render(
+        engine_chart,
+        {"processEngine": {"enabled": False}, "workers": {"saga-worker": {"enabled": False}}},
+    )
+
+    assert "CAMUNDA_URL" not in config(manifests, k8s, engine_chart)
+    for name, container in [
+        *containers(manifests, k8s, "Deployment"),
+        *containers(manifests, k8s, "Job"),
+    ]:
+        assert not {"CAMUNDA_URL", *ENGINE_CREDENTIALS} & set(k8s.env_of(container)), name
+    names = {name for name, _ in containers(manifests, k8s, "Deployment")}
+    assert f"{fullname(engine_chart)}-saga-worker" not in names
+
+
+def test_a_changed_engine_url_rolls_the_pods(render: Any, k8s: Any, engine_chart: str) -> None:
+    def checksum(values: dict[str, Any] | None) -> str:
+        deployment = k8s.named(
+            render(engine_chart, values), "Deployment", f"{fullname(engine_chart)}-saga-worker"
+        )
+        annotations: dict[str, str] = deployment["spec"]["template"]["metadata"]["annotations"]
+        return annotations["checksum/config"]
+
+    assert checksum(None) != checksum({"processEngine": {"url": "http://own.example/engine-rest"}})
+
+
+def test_in_the_umbrella_the_services_reach_the_releases_engine(render: Any, k8s: Any) -> None:
+    manifests = render("catalog")
+    overridden = render(
+        "catalog", {"global": {"processEngine": {"url": "http://bpm.example/engine-rest"}}}
+    )
+
+    for chart in SERVICE_CHARTS:
+        data = config(manifests, k8s, chart)
+        if chart not in ENGINE_CHARTS:
+            assert "CAMUNDA_URL" not in data, chart
+            continue
+        # The umbrella's `camunda` dependency is named `<release>-camunda`.
+        assert data["CAMUNDA_URL"] == "http://catalog-camunda:8080/engine-rest", chart
+        assert engine_url(overridden, k8s, chart) == "http://bpm.example/engine-rest", chart

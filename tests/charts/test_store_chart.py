@@ -1,6 +1,6 @@
 """The store chart's own settings: the CQRS read side on MongoDB and a search engine, without
 a Postgres database, a migration Job or an outbox relay; its Secret-held URLs and account
-password, the write services it asks, and the consumers' Prometheus metrics.
+password, the write services it asks, the consumers' Prometheus metrics and its saga worker.
 
 What every service chart renders is tested in test_service_charts.py.
 """
@@ -16,6 +16,7 @@ from .conftest import peer_url_cases
 
 FULLNAME = "catalog-store"
 CONSUMERS = f"{FULLNAME}-consumers"
+SAGA_WORKER = f"{FULLNAME}-saga-worker"
 # The write services the store asks, and the variable each one's base URL is in.
 PEERS = {
     "characteristic": "CHARACTERISTIC_URL",
@@ -31,6 +32,8 @@ SECRET_SETTINGS = {
     "CATALOG_PASSWORD": ("catalogAccount", f"{FULLNAME}-catalog-account"),
     "RABBITMQ_URL": ("rabbitmq", f"{FULLNAME}-rabbitmq"),
 }
+# The engine user every process gets from the library (test_service_charts.py tests it).
+ENGINE_CREDENTIALS = {"CAMUNDA_USERNAME", "CAMUNDA_PASSWORD"}
 SCRAPE_ANNOTATIONS = ("prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path")
 
 
@@ -87,11 +90,11 @@ def test_every_process_reads_the_urls_and_the_password_from_existing_secrets(
     manifests = render("store")
 
     deployments = k8s.by_kind(manifests, "Deployment")
-    assert {d["metadata"]["name"] for d in deployments} == {FULLNAME, CONSUMERS}
+    assert {d["metadata"]["name"] for d in deployments} == {FULLNAME, CONSUMERS, SAGA_WORKER}
     for deployment in deployments:
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         env = k8s.env_of(container)
-        assert set(env) == set(SECRET_SETTINGS)
+        assert set(env) == set(SECRET_SETTINGS) | ENGINE_CREDENTIALS
         for variable, (_, secret) in SECRET_SETTINGS.items():
             assert env[variable]["valueFrom"]["secretKeyRef"] == {"name": secret, "key": variable}
     assert k8s.by_kind(manifests, "Secret") == []
@@ -104,7 +107,7 @@ def test_secret_names_and_keys_can_be_given(render: Any, k8s: Any) -> None:
     }
     manifests = render("store", values)
 
-    for name in (FULLNAME, CONSUMERS):
+    for name in (FULLNAME, CONSUMERS, SAGA_WORKER):
         env = k8s.env_of(container_of(manifests, k8s, name))
         for variable, (block, _) in SECRET_SETTINGS.items():
             assert env[variable]["valueFrom"]["secretKeyRef"] == {
@@ -117,7 +120,7 @@ def test_without_the_broker_the_processes_get_no_rabbitmq_url(render: Any, k8s: 
     manifests = render("store", {"rabbitmq": {"enabled": False}})
 
     env = k8s.env_of(container_of(manifests, k8s, FULLNAME))
-    assert set(env) == set(SECRET_SETTINGS) - {"RABBITMQ_URL"}
+    assert set(env) == (set(SECRET_SETTINGS) - {"RABBITMQ_URL"}) | ENGINE_CREDENTIALS
 
 
 def test_no_database_no_migration_job_and_no_relay(render: Any, k8s: Any) -> None:
@@ -144,6 +147,9 @@ def test_the_consumers_serve_prometheus_metrics_on_a_named_port(render: Any, k8s
     api = container_of(manifests, k8s, FULLNAME)
     assert [port["name"] for port in api["ports"]] == ["http"]
     assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(manifests, k8s, FULLNAME))
+    # The saga worker serves nothing: no port, nothing to scrape.
+    assert "ports" not in container_of(manifests, k8s, SAGA_WORKER)
+    assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(manifests, k8s, SAGA_WORKER))
 
 
 def test_one_metrics_port_value_moves_the_setting_the_port_and_the_annotation(
@@ -247,3 +253,4 @@ def test_the_umbrella_can_leave_the_store_out(render: Any, k8s: Any) -> None:
     names = {m["metadata"]["name"] for m in manifests}
     assert FULLNAME not in names
     assert CONSUMERS not in names
+    assert SAGA_WORKER not in names

@@ -7,6 +7,8 @@ from typing import Any
 import helm_python as helm
 import pytest
 
+from .conftest import ENGINE_CHARTS
+
 INSECURE_SERVICE_VALUES = {
     "writable root filesystem": {"securityContext": {"readOnlyRootFilesystem": False}},
     "privilege escalation": {"securityContext": {"allowPrivilegeEscalation": True}},
@@ -46,6 +48,19 @@ MALFORMED_OWN_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
+# What every chart with a process engine (`processEngine`) refuses.
+MALFORMED_ENGINE_VALUES = {
+    "engine URL without a scheme": {"processEngine": {"url": "camunda:8080/engine-rest"}},
+    "engine URL without /engine-rest": {"processEngine": {"url": "http://camunda:8080"}},
+    "engine password instead of a secret name": {"processEngine": {"password": "x"}},
+    "engine user name instead of a secret key": {"processEngine": {"username": "x-worker"}},
+    "engine secret name that is no DNS name": {"processEngine": {"existingSecret": "Engine_U"}},
+    "empty engine password key": {"processEngine": {"passwordKey": ""}},
+    "engine flag as a string": {"processEngine": {"enabled": "false"}},
+    "a saga worker without an engine": {"processEngine": {"enabled": False}},
+    "saga worker without resources": {"workers": {"saga-worker": {"resources": None}}},
+}
+
 MALFORMED_UMBRELLA_VALUES = {
     "unknown edge mode": {"edge": {"mode": "nginx"}},
     "misspelt top-level key": {"gloabl": {}},
@@ -54,6 +69,8 @@ MALFORMED_UMBRELLA_VALUES = {
     "service flag as a string": {"pricing": {"enabled": "true"}},
     "unknown service URL": {"global": {"serviceUrls": {"characteristics": "http://x"}}},
     "unknown peer URL": {"global": {"serviceUrls": {"prices": "http://x"}}},
+    "engine URL without /engine-rest": {"global": {"processEngine": {"url": "http://x:8080"}}},
+    "engine credentials in the global block": {"global": {"processEngine": {"password": "x"}}},
 }
 
 SERVICE_REJECTED_VALUES = [
@@ -94,3 +111,25 @@ def test_schema_rejects_values_that_break_a_rule(
 ) -> None:
     with pytest.raises(helm.HelmValuesError):
         loaded_charts[chart].render(values=values, name="catalog")
+
+
+@pytest.mark.parametrize(
+    "values", [pytest.param(v, id=k) for k, v in MALFORMED_ENGINE_VALUES.items()]
+)
+def test_engine_schema_rejects_values_that_break_a_rule(
+    loaded_charts: dict[str, helm.Chart], engine_chart: str, values: dict[str, Any]
+) -> None:
+    with pytest.raises(helm.HelmValuesError):
+        loaded_charts[engine_chart].render(values=values, name="catalog")
+
+
+def test_only_a_service_that_runs_saga_steps_takes_a_process_engine(
+    loaded_charts: dict[str, helm.Chart], service_chart: str
+) -> None:
+    values = {"processEngine": {"url": "http://camunda:8080/engine-rest"}}
+
+    if service_chart in ENGINE_CHARTS:
+        loaded_charts[service_chart].render(values=values, name="catalog")
+    else:
+        with pytest.raises(helm.HelmValuesError):
+            loaded_charts[service_chart].render(values=values, name="catalog")

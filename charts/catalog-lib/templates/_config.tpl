@@ -20,6 +20,9 @@ JWKS_URL: {{ $jwksUrl | quote }}
 JWT_ISSUER: {{ $v.auth.issuer | default (include "catalog-lib.global" (list $root "auth" "issuer")) | default "catalog-identity" | quote }}
 JWT_AUDIENCE: {{ $v.auth.audience | default (include "catalog-lib.global" (list $root "auth" "audience")) | default "catalog-api" | quote }}
 OTEL_SERVICE_NAME: {{ $name | quote }}
+{{- if include "catalog-lib.processEngineEnabled" $root }}
+CAMUNDA_URL: {{ include "catalog-lib.processEngineUrl" $root | quote }}
+{{- end }}
 {{- if not $v.tracing.enabled }}
 OTEL_SDK_DISABLED: "true"
 OTEL_TRACES_EXPORTER: "none"
@@ -59,6 +62,27 @@ DATABASE_URL unless the service keeps no Postgres database (`database.enabled: f
     secretKeyRef:
       name: {{ include "catalog-lib.rabbitmqSecretName" . }}
       key: {{ .Values.rabbitmq.secretKey }}
+{{- end }}
+{{- end }}
+
+{{/*
+The service's engine user (CAMUNDA_USERNAME, CAMUNDA_PASSWORD), read from a Secret that exists
+outside the chart, for the long-running processes only (the API and the workers; hook Jobs
+never call the engine). Nothing unless `processEngine.enabled`; CAMUNDA_URL is in configData.
+*/}}
+{{- define "catalog-lib.processEngineEnv" -}}
+{{- if include "catalog-lib.processEngineEnabled" . }}
+{{- $secret := include "catalog-lib.processEngineSecretName" . }}
+- name: CAMUNDA_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .Values.processEngine.usernameKey }}
+- name: CAMUNDA_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ .Values.processEngine.passwordKey }}
 {{- end }}
 {{- end }}
 

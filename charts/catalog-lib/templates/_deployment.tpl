@@ -117,6 +117,9 @@ spec:
                 name: {{ include "catalog-lib.fullname" $root }}
           env:
             {{- include "catalog-lib.secretEnv" $root | nindent 12 }}
+            {{- with include "catalog-lib.processEngineEnv" $root | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with .extras.extraEnv }}
             {{- . | nindent 12 }}
             {{- end }}

@@ -128,3 +128,31 @@ absent. Without one the pods get no DATABASE_URL and no migration Job runs.
 {{- define "catalog-lib.rabbitmqSecretName" -}}
 {{- .Values.rabbitmq.existingSecret | default (printf "%s-rabbitmq" (include "catalog-lib.fullname" .)) }}
 {{- end }}
+
+{{/*
+Whether the service's processes talk to the process engine ("true" or ""): the Camunda 7 REST
+API its saga steps run on (Operaton serves the same API). `processEngine.enabled`, false when
+absent, so a chart without the block never gets CAMUNDA_*.
+*/}}
+{{- define "catalog-lib.processEngineEnabled" -}}
+{{- if dig "enabled" false (.Values.processEngine | default dict) }}true{{ end }}
+{{- end }}
+
+{{/*
+CAMUNDA_URL, the engine's REST base URL (ending in /engine-rest): the chart's own
+`processEngine.url`, else the umbrella's `global.processEngine.url` (templated), else the
+engine Service of the same release (the umbrella's `camunda` dependency).
+*/}}
+{{- define "catalog-lib.processEngineUrl" -}}
+{{- .Values.processEngine.url
+    | default (include "catalog-lib.global" (list . "processEngine" "url"))
+    | default (printf "http://%s:8080/engine-rest" (include "catalog-lib.peerFullname" (dict "root" . "chart" "camunda"))) }}
+{{- end }}
+
+{{/*
+Secret holding the service's engine user, CAMUNDA_USERNAME and CAMUNDA_PASSWORD (never
+rendered by the chart).
+*/}}
+{{- define "catalog-lib.processEngineSecretName" -}}
+{{- .Values.processEngine.existingSecret | default (printf "%s-process-engine" (include "catalog-lib.fullname" .)) }}
+{{- end }}
