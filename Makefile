@@ -63,6 +63,7 @@ bench: up ## benchmarks against the running platform (see bench/README.md)
 	@$(UV) run python bench/outbox_relay.py
 	@$(UV) run python bench/api_latency.py
 	@$(UV) run python bench/store_search.py
+	@$(UV) run python bench/publication_saga.py
 
 .PHONY: api-docs
 api-docs: deps ## regenerate docs/api (OpenAPI documents, event schemas) from the code

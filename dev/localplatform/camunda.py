@@ -59,7 +59,14 @@ JAR = "camunda.jar"
 # Maven's own name for the jar (<finalName> in the pom).
 MAVEN_JAR = "local-camunda.jar"
 JAVA_RELEASE = "17"
-JVM_OPTIONS = ("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+JVM_OPTIONS = (
+    "-Xms64m",
+    "-Xmx384m",
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    # Out of memory, exit (and be restarted by `up`) rather than limp on.
+    "-XX:+ExitOnOutOfMemoryError",
+)
 BUILD_TIMEOUT = 900.0
 POSTGRES_ROLE = "camunda"
 DATABASE_PASSWORD_SECRET = "postgres-camunda-password"  # noqa: S105 - a file name

@@ -1,4 +1,10 @@
-"""Zipkin (the exec jar from Maven Central) with in-memory storage."""
+"""Zipkin (the exec jar from Maven Central) with in-memory storage.
+
+The in-memory store keeps the newest ``MEM_MAX_SPANS`` spans and drops the oldest; its
+default (500,000) does not fit a small heap, and a benchmark or a long test run used to end
+in an OutOfMemoryError that took tracing down. The cap and the heap are sized together
+(≈ 1.5 KB per span held).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from .processes import start_detached, tracked_pid
 
 NAME = "zipkin"
 PORT = 9411
+HEAP = "512m"
+MAX_SPANS = 150_000
 URL = f"http://127.0.0.1:{PORT}"
 SPANS_ENDPOINT = f"{URL}/api/v2/spans"
 
@@ -31,8 +39,10 @@ def start_if_needed(layout: Layout) -> None:
         [
             "java",
             "-Xms64m",
-            "-Xmx256m",
+            f"-Xmx{HEAP}",
             "-XX:+UseSerialGC",
+            # A JVM out of memory limps on answering nothing; exiting lets `up` restart it.
+            "-XX:+ExitOnOutOfMemoryError",
             "-jar",
             str(jar),
             # Armeria replaces the whole ports list, so name every field of the one port.
@@ -41,7 +51,12 @@ def start_if_needed(layout: Layout) -> None:
             "--armeria.ports[0].protocols[0]=http",
         ],
         cwd=layout.local,
-        env={**os.environ, "STORAGE_TYPE": "mem", "QUERY_PORT": str(PORT)},
+        env={
+            **os.environ,
+            "STORAGE_TYPE": "mem",
+            "MEM_MAX_SPANS": str(MAX_SPANS),
+            "QUERY_PORT": str(PORT),
+        },
     )
 
 

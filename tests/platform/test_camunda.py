@@ -158,16 +158,17 @@ def test_the_command_line_carries_no_secret_and_the_environment_does(tmp_path: P
 
     database_password = ensure_password(layout, camunda.DATABASE_PASSWORD_SECRET)
     admin_password = ensure_password(layout, camunda.ADMIN_PASSWORD_SECRET)
-    assert command[:6] == [
+    assert command[:7] == [
         "java",
         "-Xms64m",
         "-Xmx384m",
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",
+        "-XX:+ExitOnOutOfMemoryError",
         "-jar",
     ]
-    assert command[6] == str(jar)
-    settings = dict(argument.removeprefix("--").split("=", 1) for argument in command[7:])
+    assert command[7] == str(jar)
+    settings = dict(argument.removeprefix("--").split("=", 1) for argument in command[8:])
     assert settings == {
         "server.address": "127.0.0.1",
         "server.port": "8085",
