@@ -256,3 +256,21 @@ async def test_an_engine_restarted_mid_saga_carries_the_saga_on(
     published = await saga_ended(edge, admin, draft["id"], within=60)
     assert published["lifecycleStatus"] == "PUBLISHED", published
     assert (await edge.get(f"/api/v1/store/offerings/{draft['id']}")).status_code == 200
+
+
+async def test_a_publication_made_while_the_engine_is_down_completes_when_it_returns(
+    edge, admin, platform_up, process_pid
+):
+    draft = await a_draft(edge, admin, [await a_price(edge, admin)])
+    os.kill(process_pid("camunda"), signal.SIGKILL)
+    try:
+        # Accepted all the same: the request to start the saga is kept with the offering.
+        publishing = await publish(edge, admin, draft)
+        assert publishing["lifecycleStatus"] == "PUBLISHING"
+    finally:
+        await platform_up("offering")
+
+    # The offering's saga worker starts it once the engine answers (growing delays).
+    published = await saga_ended(edge, admin, draft["id"], within=90)
+    assert published["lifecycleStatus"] == "PUBLISHED", published
+    assert published["sagaId"] == publishing["sagaId"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.workflow.engine import EngineClient, EngineRejected, TopicSubscription
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
 from catalog_chassis.workflow.worker import TaskWorker, Topic
@@ -216,3 +217,40 @@ async def test_a_worker_runs_a_process_to_its_end_and_compensates_a_business_err
         stop.set()
         await asyncio.wait_for(running, 10)
     assert sorted(handled) == ["failing", "fine", "undo the step cannot succeed"]
+
+
+async def test_a_step_that_keeps_failing_ends_on_the_error_path_not_in_an_incident(engine, process):
+    attempts: list[int | None] = []
+    undone = asyncio.Event()
+
+    async def work(task: ExternalTask) -> None:
+        attempts.append(task.retries)
+        raise ConnectionError("database down")
+
+    async def undo(task: ExternalTask) -> None:
+        assert task.variable("failureCode") == "technical-failure"
+        assert "database down" in task.variable("failureReason")
+        undone.set()
+
+    quick = Backoff(initial=0.05, maximum=0.05)
+    worker = TaskWorker(
+        engine,
+        [
+            Topic(f"{process}-work", work, max_attempts=3, retry_backoff=quick),
+            Topic(f"{process}-undo", undo),
+        ],
+        worker_id="chassis-test",
+        long_poll_ms=1_000,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        instance = await engine.start_process(process, business_key="flaky", variables={})
+        await asyncio.wait_for(undone.wait(), 30)
+        assert await ended_in(engine, instance) == "undone"
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    assert attempts == [None, 2, 1]  # three attempts, the engine counting the retries down
+    incidents = await engine.http.get("/incident", params={"processInstanceId": instance})
+    assert incidents.json() == []
