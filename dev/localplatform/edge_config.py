@@ -231,7 +231,9 @@ def _server(
         'proxy_set_header Connection "";',
         "proxy_set_header Host $http_host;",
         "proxy_set_header X-Correlation-ID $correlation_id;",
-        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        # The edge is the outermost proxy: the address it sees replaces whatever the client
+        # sent, so a forged X-Forwarded-For cannot pose as another client (login throttling).
+        "proxy_set_header X-Forwarded-For $remote_addr;",
         "proxy_set_header X-Forwarded-Proto $scheme;",
         "proxy_set_header X-Forwarded-Host $http_host;",
         f"proxy_connect_timeout {edge.connect_timeout_seconds}s;",

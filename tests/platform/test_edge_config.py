@@ -174,3 +174,12 @@ def test_the_repository_route_table_renders(paths: EdgePaths) -> None:
         re.findall(r"upstream route_(\w+)", conf)
     )
     assert f"listen 127.0.0.1:{table.edge.port};" in conf
+
+
+def test_the_client_address_replaces_any_forwarded_for_the_client_sent(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths)
+
+    assert conf.count("proxy_set_header X-Forwarded-For $remote_addr;") == 1
+    assert "$proxy_add_x_forwarded_for" not in conf

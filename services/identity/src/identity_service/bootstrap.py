@@ -47,8 +47,9 @@ def bootstrap(settings: IdentitySettings | None = None) -> Container:
         signer=keys,
         token_policy=TokenPolicy(issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         throttle_policy=ThrottlePolicy(
-            max_failures=settings.login_max_failures,
+            free_failures=settings.login_free_failures,
             window=timedelta(seconds=settings.login_failure_window_seconds),
+            username_ceiling=settings.login_username_ceiling,
         ),
     )
     verifier = TokenVerifier(

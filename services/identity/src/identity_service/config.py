@@ -16,9 +16,12 @@ class IdentitySettings(ServiceSettings):
     jwt_public_key_files: str = ""
     # -- Create the demo accounts admin/admin and user/user on `seed`.
     seed_demo_users: bool = True
-    # -- Failed logins per username before throttling, and the window they count in.
-    login_max_failures: int = 5
+    # -- Login throttling (domain/throttle.py): failures per (username, client) before the
+    # delays start, the window failures count in, and the failures per username across
+    # every client after which attempts for it are spaced out.
+    login_free_failures: int = 3
     login_failure_window_seconds: int = 900
+    login_username_ceiling: int = 50
 
     @property
     def previous_public_key_paths(self) -> list[Path]:

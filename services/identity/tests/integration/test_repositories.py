@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,25 +82,58 @@ async def test_two_writers_racing_for_one_username_get_one_user_and_one_conflict
     assert sorted(outcomes) == ["conflict", "created"]
 
 
-async def test_failed_logins_are_upserted_and_cleared(sessions):
+async def test_parallel_failures_each_count_for_the_client_and_the_username(sessions):
+    now = datetime.now(UTC)
+    window = timedelta(minutes=15)
+
+    async def fail(client: str) -> None:
+        async with uow(sessions) as work:
+            await work.login_failures.record("guesser", client, now, window)
+            await work.commit()
+
+    await asyncio.gather(*(fail("10.0.0.1") for _ in range(10)), fail("10.0.0.2"))
+
     async with uow(sessions) as work:
-        failures = await work.failed_logins.get("guesser")
-        assert failures.count == 0
-        failures.count, failures.window_started_at = 3, datetime.now(UTC)
-        await work.failed_logins.save(failures)
+        one, overall = await work.login_failures.get("guesser", "10.0.0.1")
+        other, _ = await work.login_failures.get("guesser", "10.0.0.2")
+    assert (one.count, other.count, overall.count) == (10, 1, 11)
+    assert one.last_failure_at == now
+
+
+async def test_a_failure_after_the_window_restarts_the_count_and_clear_forgets_a_client(
+    sessions,
+):
+    then = datetime.now(UTC) - timedelta(hours=1)
+    window = timedelta(minutes=15)
+    async with uow(sessions) as work:
+        for _ in range(3):
+            await work.login_failures.record("restarter", "10.0.0.3", then, window)
+        await work.login_failures.record("restarter", "10.0.0.3", datetime.now(UTC), window)
         await work.commit()
     async with uow(sessions) as work:
-        stored = await work.failed_logins.get("guesser")
-        assert stored.count == 3 and stored.window_started_at is not None
-        stored.count = 4
-        await work.failed_logins.save(stored)
+        client, overall = await work.login_failures.get("restarter", "10.0.0.3")
+        assert (client.count, overall.count) == (1, 1)
+        await work.login_failures.clear("restarter", "10.0.0.3")
         await work.commit()
     async with uow(sessions) as work:
-        assert (await work.failed_logins.get("guesser")).count == 4
-        await work.failed_logins.clear("guesser")
+        client, overall = await work.login_failures.get("restarter", "10.0.0.3")
+    assert (client.count, overall.count) == (0, 1)
+
+
+async def test_purge_drops_only_counts_older_than_the_cutoff(sessions):
+    now = datetime.now(UTC)
+    window = timedelta(minutes=15)
+    async with uow(sessions) as work:
+        await work.login_failures.record("stale", "10.0.0.4", now - timedelta(hours=2), window)
+        await work.login_failures.record("fresh", "10.0.0.4", now, window)
         await work.commit()
     async with uow(sessions) as work:
-        assert (await work.failed_logins.get("guesser")).count == 0
+        purged = await work.login_failures.purge(now - timedelta(hours=1))
+        await work.commit()
+    async with uow(sessions) as work:
+        stale, _ = await work.login_failures.get("stale", "10.0.0.4")
+        fresh, _ = await work.login_failures.get("fresh", "10.0.0.4")
+    assert purged >= 2 and stale.count == 0 and fresh.count == 1
 
 
 async def test_listing_pages_in_username_order_with_the_total(sessions):

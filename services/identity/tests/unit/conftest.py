@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from identity_service.domain.model import User
-from identity_service.domain.throttle import FailedLogins
+from identity_service.domain.throttle import Failures
 
 
 class FakeUsers:
@@ -29,24 +29,38 @@ class FakeUsers:
         return users[offset : offset + limit], len(users)
 
 
-class FakeFailedLogins:
+class FakeLoginFailures:
+    """Counts per (username, client) and per (username, "*"), like the SQL adapter."""
+
     def __init__(self) -> None:
-        self.rows: dict[str, FailedLogins] = {}
+        self.rows: dict[tuple[str, str], Failures] = {}
 
-    async def get(self, username: str) -> FailedLogins:
-        return self.rows.get(username) or FailedLogins(username=username)
+    async def get(self, username: str, client: str) -> tuple[Failures, Failures]:
+        return (
+            self.rows.get((username, client), Failures()),
+            self.rows.get((username, "*"), Failures()),
+        )
 
-    async def save(self, failures: FailedLogins) -> None:
-        self.rows[failures.username] = failures
+    async def record(self, username, client, now, window) -> None:
+        for key in ((username, client), (username, "*")):
+            held = self.rows.get(key, Failures())
+            restart = held.last_failure_at is None or held.last_failure_at < now - window
+            self.rows[key] = Failures(1 if restart else held.count + 1, now)
 
-    async def clear(self, username: str) -> None:
-        self.rows.pop(username, None)
+    async def clear(self, username: str, client: str) -> None:
+        self.rows.pop((username, client), None)
+
+    async def purge(self, older_than) -> int:
+        old = [key for key, f in self.rows.items() if f.last_failure_at < older_than]
+        for key in old:
+            del self.rows[key]
+        return len(old)
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.users = FakeUsers()
-        self.failed_logins = FakeFailedLogins()
+        self.login_failures = FakeLoginFailures()
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -10,7 +10,12 @@ from identity_service.domain.model import (
     check_username,
     normalize_username,
 )
-from identity_service.domain.throttle import FailedLogins, ThrottlePolicy
+from identity_service.domain.throttle import (
+    Failures,
+    ThrottlePolicy,
+    client_delay,
+    retry_after_seconds,
+)
 from identity_service.domain.tokens import TokenPolicy, access_token_claims
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -69,26 +74,30 @@ class TestUsernames:
 
 
 class TestThrottle:
-    policy = ThrottlePolicy(max_failures=3, window=timedelta(minutes=10))
+    policy = ThrottlePolicy(free_failures=3, window=timedelta(minutes=10), username_ceiling=5)
 
-    def test_allows_attempts_below_the_limit(self):
-        failures = FailedLogins(username="bob")
-        for _ in range(2):
-            failures.register_failure(NOW, self.policy)
-        assert failures.retry_after_seconds(NOW, self.policy) is None
+    def test_the_first_failures_cost_nothing(self):
+        assert retry_after_seconds(Failures(3, NOW), Failures(3, NOW), NOW, self.policy) == 1
+        assert retry_after_seconds(Failures(2, NOW), Failures(2, NOW), NOW, self.policy) is None
 
-    def test_throttles_at_the_limit_until_the_window_ends(self):
-        failures = FailedLogins(username="bob")
-        for _ in range(3):
-            failures.register_failure(NOW, self.policy)
-        assert failures.retry_after_seconds(NOW, self.policy) == 600
-        later = NOW + timedelta(minutes=9)
-        assert failures.retry_after_seconds(later, self.policy) == 60
-        assert failures.retry_after_seconds(NOW + timedelta(minutes=10), self.policy) is None
+    def test_the_delay_doubles_up_to_its_maximum(self):
+        delays = [client_delay(n, self.policy).total_seconds() for n in range(2, 7)]
+        assert delays == [0, 1, 2, 4, 8]
+        assert client_delay(1000, self.policy) == self.policy.max_delay
 
-    def test_a_failure_after_the_window_starts_a_new_count(self):
-        failures = FailedLogins(username="bob")
-        for _ in range(3):
-            failures.register_failure(NOW, self.policy)
-        failures.register_failure(NOW + timedelta(minutes=11), self.policy)
-        assert failures.count == 1
+    def test_the_wait_counts_from_the_last_failure(self):
+        five = Failures(5, NOW)  # 4 s after the fifth
+        assert retry_after_seconds(five, Failures(), NOW + timedelta(seconds=1), self.policy) == 3
+        later = NOW + timedelta(seconds=4)
+        assert retry_after_seconds(five, Failures(), later, self.policy) is None
+
+    def test_failures_older_than_the_window_are_forgotten(self):
+        old = Failures(50, NOW - timedelta(minutes=10))
+        assert old.current(NOW, self.policy) == 0
+        assert retry_after_seconds(old, old, NOW, self.policy) is None
+
+    def test_past_the_username_ceiling_every_client_is_spaced_out(self):
+        overall = Failures(5, NOW)
+        assert retry_after_seconds(Failures(), overall, NOW, self.policy) == 2
+        spaced = NOW + timedelta(seconds=2)
+        assert retry_after_seconds(Failures(), overall, spaced, self.policy) is None

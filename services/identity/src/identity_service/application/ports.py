@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from identity_service.domain.model import User
-from identity_service.domain.throttle import FailedLogins
+from identity_service.domain.throttle import Failures
 
 
 class PasswordHasher(Protocol):
@@ -52,17 +53,29 @@ class UserRepository(Protocol):
     async def list(self, *, limit: int, offset: int) -> tuple[list[User], int]: ...
 
 
-class FailedLoginRepository(Protocol):
-    async def get(self, username: str) -> FailedLogins: ...
+class LoginFailures(Protocol):
+    """Failed logins per (username, client address) and per username across all clients."""
 
-    async def save(self, failures: FailedLogins) -> None: ...
+    async def get(self, username: str, client: str) -> tuple[Failures, Failures]:
+        """This client's failures for the username, and the username's overall."""
+        ...
 
-    async def clear(self, username: str) -> None: ...
+    async def record(self, username: str, client: str, now: datetime, window: timedelta) -> None:
+        """Count one failure for both, atomically (a count older than ``window`` restarts)."""
+        ...
+
+    async def clear(self, username: str, client: str) -> None:
+        """Forget this client's failures for the username (it logged in)."""
+        ...
+
+    async def purge(self, older_than: datetime) -> int:
+        """Drop the counts whose last failure is older; how many."""
+        ...
 
 
 class UnitOfWork(Protocol):
     users: UserRepository
-    failed_logins: FailedLoginRepository
+    login_failures: LoginFailures
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -1,4 +1,13 @@
-"""Login throttling: repeated failures for one username slow down password guessing."""
+"""Login throttling that slows password guessing without letting anyone lock a user out.
+
+Failures count per (username, client address): after ``free_failures`` within ``window``,
+each further attempt from that client waits ``first_delay``, doubling with every failure up
+to ``max_delay``. A second count per username across every client slows a distributed
+attack once it passes ``username_ceiling``: then at most one attempt per
+``username_interval`` is taken for that username, from anywhere — slower, never blocked, so
+the real user (from another address) still gets in. Counting happens in the database, one
+atomic statement per failure, so parallel guesses each count.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +18,52 @@ from datetime import datetime, timedelta
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    max_failures: int = 5
+    free_failures: int = 3
+    first_delay: timedelta = timedelta(seconds=1)
+    max_delay: timedelta = timedelta(minutes=15)
     window: timedelta = timedelta(minutes=15)
+    username_ceiling: int = 50
+    username_interval: timedelta = timedelta(seconds=2)
 
 
-@dataclass(kw_only=True)
-class FailedLogins:
-    """Failures for one username within the current window."""
+@dataclass(frozen=True)
+class Failures:
+    """Failed attempts counted for one key (a client's, or the username's overall)."""
 
-    username: str
     count: int = 0
-    window_started_at: datetime | None = None
+    last_failure_at: datetime | None = None
 
-    def _window_open(self, now: datetime, policy: ThrottlePolicy) -> bool:
-        return self.window_started_at is not None and now < self.window_started_at + policy.window
+    def current(self, now: datetime, policy: ThrottlePolicy) -> int:
+        """The count, or 0 once the last failure is older than the window."""
+        if self.last_failure_at is None or now - self.last_failure_at >= policy.window:
+            return 0
+        return self.count
 
-    def register_failure(self, now: datetime, policy: ThrottlePolicy) -> None:
-        if not self._window_open(now, policy):
-            self.window_started_at = now
-            self.count = 0
-        self.count += 1
 
-    def retry_after_seconds(self, now: datetime, policy: ThrottlePolicy) -> int | None:
-        """Seconds until the next attempt is allowed, or None when not throttled."""
-        if self.window_started_at is None or not self._window_open(now, policy):
-            return None
-        if self.count < policy.max_failures:
-            return None
-        remaining = (self.window_started_at + policy.window - now).total_seconds()
-        return max(1, math.ceil(remaining))
+def _wait(since: datetime | None, pause: timedelta, now: datetime) -> int | None:
+    if since is None:
+        return None
+    remaining = (since + pause - now).total_seconds()
+    return max(1, math.ceil(remaining)) if remaining > 0 else None
+
+
+def client_delay(failures: int, policy: ThrottlePolicy) -> timedelta:
+    """The pause a client waits after its ``failures``-th failure (zero while free)."""
+    if failures < policy.free_failures:
+        return timedelta(0)
+    doublings = min(failures - policy.free_failures, 32)
+    delay: timedelta = policy.first_delay * (2**doublings)
+    return min(policy.max_delay, delay)
+
+
+def retry_after_seconds(
+    client: Failures, username: Failures, now: datetime, policy: ThrottlePolicy
+) -> int | None:
+    """Seconds until this client may try this username again; None when it may now."""
+    waits = [
+        _wait(client.last_failure_at, client_delay(client.current(now, policy), policy), now),
+    ]
+    if username.current(now, policy) >= policy.username_ceiling:
+        waits.append(_wait(username.last_failure_at, policy.username_interval, now))
+    pending = [wait for wait in waits if wait is not None]
+    return max(pending) if pending else None

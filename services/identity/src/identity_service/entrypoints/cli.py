@@ -21,9 +21,19 @@ DEMO_USERS = (("admin", "admin", Role.ADMIN), ("user", "user", Role.USER))
 logger = logging.getLogger("identity_service.seed")
 
 
+class DemoUsersRefused(SystemExit):
+    """Demo accounts with well-known passwords exist in development only."""
+
+
 async def seed() -> None:
     container = bootstrap()
     try:
+        environment = container.settings.environment
+        if environment != "development":
+            raise DemoUsersRefused(
+                f"refusing to create the demo users admin/admin and user/user: ENVIRONMENT is "
+                f"{environment!r}, and demo accounts exist in development only"
+            )
         if not container.settings.seed_demo_users:
             logger.info("demo users are switched off (SEED_DEMO_USERS=false)")
             return

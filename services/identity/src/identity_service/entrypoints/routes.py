@@ -18,6 +18,7 @@ from identity_service.entrypoints.schemas import (
     TokenResponse,
     UserCreate,
     UserPublic,
+    check_login_lengths,
 )
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -44,17 +45,35 @@ def _token_response(token: IssuedToken, response: Response) -> TokenResponse:
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address: the edge replaces X-Forwarded-For with the address it sees, and
+    uvicorn takes it from there only when the request comes from a trusted proxy
+    (FORWARDED_ALLOW_IPS); a client's own X-Forwarded-For never reaches this."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
 @router.post("/login", response_model=TokenResponse)
-async def login(body: LoginRequest, identity: Identity, response: Response) -> TokenResponse:
-    return _token_response(await identity.log_in(body.username, body.password), response)
+async def login(
+    body: LoginRequest, identity: Identity, response: Response, client: ClientAddress
+) -> TokenResponse:
+    token = await identity.log_in(body.username, body.password, client=client)
+    return _token_response(token, response)
 
 
 @router.post("/token", response_model=TokenResponse)
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], identity: Identity, response: Response
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    identity: Identity,
+    response: Response,
+    client: ClientAddress,
 ) -> TokenResponse:
     """The OAuth2 password grant, so the OpenAPI "Authorize" button works."""
-    return _token_response(await identity.log_in(form.username, form.password), response)
+    check_login_lengths(form.username, form.password)
+    token = await identity.log_in(form.username, form.password, client=client)
+    return _token_response(token, response)
 
 
 @router.get("/jwks")

@@ -7,13 +7,31 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from catalog_chassis.errors import FieldError, ValidationFailed
 from catalog_chassis.schemas import ApiModel
 from identity_service.domain.model import Role
 
+USERNAME_MAX_LENGTH = 64
+PASSWORD_MAX_LENGTH = 200
+
 
 class LoginRequest(ApiModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=USERNAME_MAX_LENGTH)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+
+
+def check_login_lengths(username: str, password: str) -> None:
+    """The form-encoded token request's fields, held to LoginRequest's limits (400)."""
+    errors = [
+        FieldError(name, f"must be 1 to {limit} characters")
+        for name, value, limit in (
+            ("username", username, USERNAME_MAX_LENGTH),
+            ("password", password, PASSWORD_MAX_LENGTH),
+        )
+        if not 1 <= len(value) <= limit
+    ]
+    if errors:
+        raise ValidationFailed("The login request is invalid.", errors)
 
 
 class TokenResponse(BaseModel):

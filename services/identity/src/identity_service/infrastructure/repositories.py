@@ -1,17 +1,18 @@
-"""SQL repositories for users and failed logins."""
+"""SQL repositories for users and login failures."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from identity_service.domain.model import User
-from identity_service.domain.throttle import FailedLogins
-from identity_service.infrastructure.tables import FailedLoginRow, UserRow
+from identity_service.domain.throttle import Failures
+from identity_service.infrastructure.tables import LoginFailureRow, UserRow
 
 
 class SqlUserRepository:
@@ -50,32 +51,54 @@ class SqlUserRepository:
         return [row.to_domain() for row in rows], total
 
 
-class SqlFailedLoginRepository:
+ANY_CLIENT = "*"
+
+
+class SqlLoginFailures:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, username: str) -> FailedLogins:
-        row = await self._session.get(FailedLoginRow, username)
-        return row.to_domain() if row else FailedLogins(username=username)
+    async def get(self, username: str, client: str) -> tuple[Failures, Failures]:
+        rows = (
+            await self._session.execute(
+                select(LoginFailureRow).where(
+                    col(LoginFailureRow.username) == username,
+                    col(LoginFailureRow.client).in_([client, ANY_CLIENT]),
+                )
+            )
+        ).scalars()
+        found = {row.client: Failures(row.count, row.last_failure_at) for row in rows}
+        return found.get(client, Failures()), found.get(ANY_CLIENT, Failures())
 
-    async def save(self, failures: FailedLogins) -> None:
-        values = {
-            "username": failures.username,
-            "count": failures.count,
-            "window_started_at": failures.window_started_at,
-        }
-        statement = insert(FailedLoginRow).values(**values)
+    async def record(self, username: str, client: str, now: datetime, window: timedelta) -> None:
+        table = LoginFailureRow.__table__  # type: ignore[attr-defined]
+        statement = insert(table).values(
+            [
+                {"username": username, "client": key, "count": 1, "last_failure_at": now}
+                for key in (client, ANY_CLIENT)
+            ]
+        )
+        # One statement for both counts; concurrent failures each add one (row locks).
+        restart = table.c.last_failure_at < now - window
         await self._session.execute(
             statement.on_conflict_do_update(
-                index_elements=["username"],
+                index_elements=["username", "client"],
                 set_={
-                    "count": statement.excluded.count,
-                    "window_started_at": statement.excluded.window_started_at,
+                    "count": case((restart, 1), else_=table.c.count + 1),
+                    "last_failure_at": func.greatest(table.c.last_failure_at, now),
                 },
             )
         )
 
-    async def clear(self, username: str) -> None:
-        row = await self._session.get(FailedLoginRow, username)
-        if row is not None:
-            await self._session.delete(row)
+    async def clear(self, username: str, client: str) -> None:
+        await self._session.execute(
+            delete(LoginFailureRow).where(
+                col(LoginFailureRow.username) == username, col(LoginFailureRow.client) == client
+            )
+        )
+
+    async def purge(self, older_than: datetime) -> int:
+        result = await self._session.execute(
+            delete(LoginFailureRow).where(col(LoginFailureRow.last_failure_at) < older_than)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

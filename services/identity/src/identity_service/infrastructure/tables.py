@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, String, false
+from sqlalchemy import Column, DateTime, Index, String, false
 from sqlmodel import Field, SQLModel
 
 from identity_service.domain.model import Role, User
-from identity_service.domain.throttle import FailedLogins
 
 
 class UserRow(SQLModel, table=True):
@@ -51,16 +50,13 @@ class UserRow(SQLModel, table=True):
         )
 
 
-class FailedLoginRow(SQLModel, table=True):
-    __tablename__ = "failed_logins"
+class LoginFailureRow(SQLModel, table=True):
+    """Failed logins of a username from one client address; client ``*``: from any."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_last_failure_at", "last_failure_at"),)
 
     username: str = Field(primary_key=True, max_length=64)
-    count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    window_started_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )
-
-    def to_domain(self) -> FailedLogins:
-        return FailedLogins(
-            username=self.username, count=self.count, window_started_at=self.window_started_at
-        )
+    client: str = Field(primary_key=True, max_length=64)
+    count: int
+    last_failure_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

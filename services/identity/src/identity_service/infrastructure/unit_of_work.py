@@ -1,4 +1,4 @@
-"""The identity service's unit of work: users and failed logins in one transaction."""
+"""The identity service's unit of work: users and login failures."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ from typing import Self
 
 from catalog_chassis.outbox.uow import SqlAlchemyUnitOfWork
 from catalog_chassis.repositories import integrity_error_as_conflict
-from identity_service.application.ports import FailedLoginRepository, UserRepository
-from identity_service.infrastructure.repositories import (
-    SqlFailedLoginRepository,
-    SqlUserRepository,
-)
+from identity_service.application.ports import LoginFailures, UserRepository
+from identity_service.infrastructure.repositories import SqlLoginFailures, SqlUserRepository
 
 
 class IdentityUnitOfWork(SqlAlchemyUnitOfWork):
     users: UserRepository
-    failed_logins: FailedLoginRepository
+    login_failures: LoginFailures
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.users = SqlUserRepository(self.session)
-        self.failed_logins = SqlFailedLoginRepository(self.session)
+        self.login_failures = SqlLoginFailures(self.session)
         return self
 
     async def commit(self) -> None:
