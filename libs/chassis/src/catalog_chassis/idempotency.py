@@ -32,7 +32,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog_chassis.db import idempotency_keys_table
-from catalog_chassis.errors import PROBLEM_TYPE_BASE, Unauthorized
+from catalog_chassis.errors import PROBLEM_TYPE_BASE, ServiceUnavailable, Unauthorized
 from catalog_chassis.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -240,6 +240,21 @@ class IdempotencyMiddleware:
             caller = await self._caller(scope)
         except UnverifiedCaller:
             await self.app(scope, receive, send)
+            return
+        except ServiceUnavailable as unavailable:
+            # The caller cannot be verified (the keys are out of reach): the same 503 the
+            # request gets without the header, never a 500.
+            logger.warning("idempotency caller not verifiable: %s", unavailable)
+            await _problem(
+                503,
+                "Service Unavailable",
+                str(unavailable) or "The caller cannot be verified right now; retry later",
+                STORE_UNAVAILABLE_TYPE,
+                scope,
+                receive,
+                send,
+                headers={"Retry-After": "5"},
+            )
             return
 
         body, disconnected = await _read_body(receive)

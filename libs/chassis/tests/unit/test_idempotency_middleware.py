@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.types import Scope
 
+from catalog_chassis.errors import ServiceUnavailable
 from catalog_chassis.idempotency import IdempotencyMiddleware, IdempotencyStore, UnverifiedCaller
 
 
@@ -83,3 +84,18 @@ async def test_a_caller_whose_token_does_not_verify_is_left_to_authentication() 
 
     assert response.status_code == 201
     assert calls == ["POST"]
+
+
+async def test_a_caller_that_cannot_be_verified_now_is_a_503_not_a_500() -> None:
+    async def keys_unreachable(scope: Scope) -> str | None:
+        raise ServiceUnavailable("The identity service's keys are unavailable.")
+
+    app, calls = app_counting_calls(caller=keys_unreachable)
+
+    response = await send(app, "POST", {"Idempotency-Key": "k", "Authorization": "Bearer t"})
+
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["retry-after"] == "5"
+    assert "keys are unavailable" in response.json()["detail"]
+    assert calls == []
