@@ -8,7 +8,7 @@ dev/camunda/ changes. The engine keeps its tables in its own Postgres role and d
 
 The REST API needs HTTP Basic (dev/camunda's LocalCamundaSecurity), except `GET
 /engine-rest/engine`, the probe. The platform logs in as the admin user (`admin`, password
-generated into .local/secrets/camunda-admin-password) to give each service that declares
+generated into the machine's secrets directory, see paths.py) to give each service that declares
 `camunda = true` an engine user of its own (`<service>-worker`: the engine delays and then
 locks a user after failed logins, so one misconfigured worker must not lock out the others)
 and to deploy every `bpmn/*.bpmn` as one deployment.

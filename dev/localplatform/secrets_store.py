@@ -1,4 +1,5 @@
-"""Secrets generated once on first start and kept under .local/secrets/ (never in git)."""
+"""Secrets generated once on first start and kept in the machine's secrets directory
+(`Layout.secrets`, see paths.py; never in git)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ JWT_KEY_BITS = 2048
 
 
 def ensure_password(layout: Layout, name: str) -> str:
-    """The password stored in .local/secrets/<name>, created on first use (URL-safe)."""
+    """The password stored in <secrets>/<name>, created on first use (URL-safe)."""
+    layout.adopt_checkout_secrets()
     path = layout.secrets / name
     if path.is_file() and (existing := path.read_text().strip()):
         path.chmod(0o600)
@@ -28,7 +30,8 @@ def ensure_password(layout: Layout, name: str) -> str:
 
 
 def stored_password(layout: Layout, name: str) -> str | None:
-    """The password in .local/secrets/<name> if one was generated; never creates one."""
+    """The password in <secrets>/<name> if one was generated; never creates one."""
+    layout.adopt_checkout_secrets()
     path = layout.secrets / name
     try:
         return path.read_text().strip() or None
@@ -44,6 +47,7 @@ class JwtKeyFiles:
 
 def ensure_jwt_keys(layout: Layout) -> JwtKeyFiles:
     """The RS256 signing key pair of the identity service, generated on first start."""
+    layout.adopt_checkout_secrets()
     files = JwtKeyFiles(
         private_key=layout.jwt_keys / "private.pem",
         public_key=layout.jwt_keys / "public.pem",

@@ -9,7 +9,7 @@ import pytest
 
 from dev.localplatform.discovery import ServiceSpec
 from dev.localplatform.envfile import write_env_file
-from dev.localplatform.paths import Layout
+from dev.localplatform.paths import Layout, machine_secrets_dir
 from dev.localplatform.platform_env import build_platform_env, database_accounts
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
 from dev.localplatform.services import MONGODB_KEYS, SEARCH_KEYS, service_env
@@ -170,3 +170,30 @@ def test_search_alone_gives_no_document_store(tmp_path: Path) -> None:
 
     assert env["SEARCH_URL"] == "http://127.0.0.1:9200"
     assert "MONGODB_URL" not in env
+
+
+def test_secrets_belong_to_the_machine_so_two_checkouts_share_them(tmp_path: Path) -> None:
+    machine = tmp_path / "machine-secrets"
+    first = Layout(tmp_path / "first", secrets_dir=machine)
+    second = Layout(tmp_path / "second", secrets_dir=machine)
+
+    password = ensure_password(first, "postgres-admin-password")
+
+    assert ensure_password(second, "postgres-admin-password") == password
+    assert not (tmp_path / "second" / ".local" / "secrets").exists()
+
+
+def test_a_checkouts_own_secrets_are_adopted_by_the_machine_the_first_time(
+    tmp_path: Path,
+) -> None:
+    old = Layout(tmp_path / "old")
+    kept = ensure_password(old, "postgres-admin-password")
+    machine = Layout(tmp_path / "old", secrets_dir=tmp_path / "machine-secrets")
+
+    assert ensure_password(machine, "postgres-admin-password") == kept
+    assert (tmp_path / "machine-secrets" / "postgres-admin-password").is_file()
+
+
+def test_the_machine_secrets_directory_follows_the_environment(tmp_path: Path) -> None:
+    assert machine_secrets_dir({"CATALOG_SECRETS_DIR": "/srv/s"}) == Path("/srv/s")
+    assert machine_secrets_dir({"XDG_DATA_HOME": "/d"}) == Path("/d/catalog-platform/secrets")
