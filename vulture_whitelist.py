@@ -27,6 +27,8 @@ _.EUR
 _.TRY
 
 # Called by a library through an interface it defines.
+_.log_message  # catalog_chassis.worker_endpoints: http.server's request handler hook
+_.daemon_threads  # catalog_chassis.worker_endpoints: socketserver's thread setting
 _.on_start  # catalog_chassis.tracing: OpenTelemetry SpanProcessor
 _.on_end
 _.shutdown

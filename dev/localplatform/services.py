@@ -143,6 +143,19 @@ def processes_to_start(layout: Layout, spec: ServiceSpec) -> list[str]:
     ]
 
 
+METRICS_PORT_BASE = 9100
+
+
+def metrics_port(spec: ServiceSpec, process: str) -> int | None:
+    """Where a worker process serves /metrics and /health/live: 9100 + the API port's last
+    digits + 10 per worker in declaration order (the store's consumers on 9106, its saga
+    worker on 9116); None for the API (its own port) and for services without one."""
+    if process == "api" or spec.port is None:
+        return None
+    workers = [name for name in spec.processes if name != "api"]
+    return METRICS_PORT_BASE + (spec.port - 8000) + 10 * workers.index(process)
+
+
 def start_processes(
     layout: Layout, spec: ServiceSpec, processes: list[str], env: Mapping[str, str]
 ) -> None:
@@ -155,13 +168,17 @@ def start_processes(
                 "did not start; stop it (e.g. `make down` in the checkout that started it)"
             )
         command = spec.command(process)
+        process_env = dict(env)
+        process_env.pop("METRICS_PORT", None)
+        if (port := metrics_port(spec, process)) is not None:
+            process_env["METRICS_PORT"] = str(port)
         step(f"starting {spec.process_id(process)}")
         start_detached(
             layout,
             spec.process_id(process),
             [_executable(command[0], env), *command[1:]],
             cwd=spec.directory,
-            env=env,
+            env=process_env,
         )
 
 

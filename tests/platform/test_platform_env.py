@@ -12,7 +12,7 @@ from dev.localplatform.envfile import write_env_file
 from dev.localplatform.paths import Layout, machine_secrets_dir
 from dev.localplatform.platform_env import build_platform_env, database_accounts
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
-from dev.localplatform.services import MONGODB_KEYS, SEARCH_KEYS, service_env
+from dev.localplatform.services import MONGODB_KEYS, SEARCH_KEYS, metrics_port, service_env
 
 
 def spec(
@@ -197,3 +197,26 @@ def test_a_checkouts_own_secrets_are_adopted_by_the_machine_the_first_time(
 def test_the_machine_secrets_directory_follows_the_environment(tmp_path: Path) -> None:
     assert machine_secrets_dir({"CATALOG_SECRETS_DIR": "/srv/s"}) == Path("/srv/s")
     assert machine_secrets_dir({"XDG_DATA_HOME": "/d"}) == Path("/d/catalog-platform/secrets")
+
+
+def test_each_worker_process_gets_a_metrics_port_of_its_own(tmp_path: Path) -> None:
+    store = ServiceSpec(
+        name="store",
+        directory=tmp_path,
+        port=8006,
+        database=False,
+        processes={"api": ["x"], "consumers": ["x"], "saga-worker": ["x"]},
+    )
+    pricing = ServiceSpec(
+        name="pricing",
+        directory=tmp_path,
+        port=8004,
+        database=True,
+        processes={"api": ["x"], "relay": ["x"], "consumers": ["x"], "saga-worker": ["x"]},
+    )
+
+    assert metrics_port(store, "api") is None
+    assert metrics_port(store, "consumers") == 9106
+    assert metrics_port(store, "saga-worker") == 9116
+    ports = [metrics_port(pricing, p) for p in ("relay", "consumers", "saga-worker")]
+    assert ports == [9104, 9114, 9124]

@@ -52,6 +52,10 @@ class ServiceSettings(BaseSettings):
     # of fetchAndLock waits for a task.
     worker_concurrency: int = 8
     worker_long_poll_ms: int = 20_000
+    # Where a worker process (relay, consumers, saga worker) serves /metrics and
+    # /health/live; None: nowhere (the API serves its own on its port).
+    metrics_port: int | None = None
+    metrics_address: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:

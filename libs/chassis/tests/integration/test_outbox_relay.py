@@ -23,6 +23,7 @@ from catalog_chassis.context import reset_correlation_id, set_correlation_id
 from catalog_chassis.db import libpq_dsn, outbox_table
 from catalog_chassis.messaging import Backoff, make_broker
 from catalog_chassis.outbox import OutboxRelay, RelayOptions, SqlAlchemyUnitOfWork
+from catalog_chassis.outbox.relay import OLDEST_PENDING_AGE, PENDING
 from catalog_testing import (
     collect_messages,
     drain,
@@ -303,3 +304,27 @@ async def test_the_relay_process_publishes_and_stops_cleanly_on_sigterm(
 
     assert process.returncode == 0, output.decode()
     assert b"outbox relay of widgets stopped" in output
+
+
+async def test_the_backlog_gauges_show_pending_events_and_their_age(
+    chassis_database_url: str,
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    idle = OutboxRelay(sessions, make_broker(rabbitmq_url, app_id="widgets"), options=FAST)
+    await write_widgets(sessions, new_widget, 3)
+    await asyncio.sleep(0.05)  # let the oldest row age measurably
+
+    await idle.observe_backlog()
+
+    assert PENDING._value.get() >= 3  # type: ignore[attr-defined]
+    assert OLDEST_PENDING_AGE._value.get() > 0  # type: ignore[attr-defined]
+    async with running_relay(sessions, chassis_database_url, rabbitmq_url):
+
+        async def drained() -> bool:
+            await idle.observe_backlog()
+            return PENDING._value.get() == 0  # type: ignore[attr-defined]
+
+        await eventually(drained, within=20)
+    assert OLDEST_PENDING_AGE._value.get() == 0  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from typing import Any
 from faststream.rabbit import RabbitBroker
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
+from prometheus_client import Counter, Gauge
 from sqlalchemy import RowMapping, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,6 +42,7 @@ from catalog_chassis.messaging.topology import EVENTS_EXCHANGE, declare_events_e
 from catalog_chassis.outbox.listener import NotificationListener
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing
+from catalog_chassis.worker_endpoints import Heartbeat, serve_worker_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,15 @@ _RELEASE_BACKOFFS = text(
     )
     """
 )
+_BACKLOG = text(
+    """
+    SELECT count(*) AS pending,
+           coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0) AS oldest_age,
+           coalesce(max(attempts), 0) AS max_attempts
+    FROM outbox
+    WHERE status = 'PENDING'
+    """
+)
 _PURGE_SENT = text(
     """
     DELETE FROM outbox
@@ -90,6 +101,20 @@ _PURGE_SENT = text(
 
 
 DEFAULT_PUBLISH_BACKOFF = Backoff(initial=0.5, factor=2.0, maximum=30.0, jitter=0.1)
+
+
+PUBLISHED = Counter("outbox_events_published_total", "Outbox events confirmed by the broker.")
+PUBLISH_FAILURES = Counter(
+    "outbox_publish_failures_total", "Outbox events the broker did not take (retried later)."
+)
+PENDING = Gauge("outbox_pending_events", "Outbox events not yet published.")
+OLDEST_PENDING_AGE = Gauge(
+    "outbox_oldest_pending_age_seconds", "Age of the oldest outbox event not yet published."
+)
+MOST_ATTEMPTS = Gauge(
+    "outbox_pending_max_attempts", "Most publish attempts of an outbox event still pending."
+)
+BACKLOG_INTERVAL = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +167,7 @@ class OutboxRelay:
             else None
         )
         housekeeping_task = asyncio.create_task(self._housekeeping(stop), name="outbox-purge")
+        backlog_task = asyncio.create_task(self._observe_backlog(stop), name="outbox-backlog")
         try:
             while not stop.is_set():
                 self._wake.clear()
@@ -150,7 +176,7 @@ class OutboxRelay:
                 if not full_batch:
                     await self._sleep(stop)
         finally:
-            for task in (listener_task, housekeeping_task):
+            for task in (listener_task, housekeeping_task, backlog_task):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -219,6 +245,8 @@ class OutboxRelay:
             if len(failures) > 1:
                 logger.warning("%d more events of this batch failed alike", len(failures) - 1)
         sent, failed = len(confirmed), len(failures)
+        PUBLISHED.inc(sent)
+        PUBLISH_FAILURES.inc(failed)
         if sent and self._broker_failing:
             self._broker_failing = False
             await self._release_backoffs()
@@ -275,6 +303,23 @@ class OutboxRelay:
         finally:
             otel_context.detach(token)
 
+    async def observe_backlog(self) -> None:
+        """Set the backlog gauges from the pending rows (the partial index keeps it cheap)."""
+        async with self._sessions() as session:
+            row = (await session.execute(_BACKLOG)).mappings().one()
+        PENDING.set(row["pending"])
+        OLDEST_PENDING_AGE.set(float(row["oldest_age"]))
+        MOST_ATTEMPTS.set(row["max_attempts"])
+
+    async def _observe_backlog(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.observe_backlog()
+            except (SQLAlchemyError, OSError) as exc:
+                logger.warning("reading the outbox backlog failed: %r", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), BACKLOG_INTERVAL)
+
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
@@ -307,10 +352,22 @@ async def run_relay(settings: ServiceSettings, *, options: RelayOptions = RelayO
         listen_dsn=libpq_dsn(database_url),
         options=options,
     )
+    heartbeat = Heartbeat()
+    endpoints = (
+        serve_worker_endpoints(settings.metrics_address, settings.metrics_port, heartbeat)
+        if settings.metrics_port
+        else None
+    )
+
+    async def main(stop: asyncio.Event) -> None:
+        await asyncio.gather(relay.run(stop), heartbeat.run(stop))
+
     logger.info("outbox relay of %s starting", settings.service_name)
     try:
-        await run_until_stopped(relay.run)
+        await run_until_stopped(main)
     finally:
+        if endpoints is not None:
+            endpoints.close()
         await broker.stop()
         await engine.dispose()
         tracer_provider.force_flush()

@@ -13,6 +13,7 @@ from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging.runner import run_until_stopped
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing
+from catalog_chassis.worker_endpoints import Heartbeat, serve_worker_endpoints
 from catalog_chassis.workflow.engine import EngineClient
 from catalog_chassis.workflow.worker import TaskWorker, Topic, default_worker_id
 
@@ -61,12 +62,23 @@ async def run_task_worker(
         long_poll_ms=settings.worker_long_poll_ms,
     )
 
+    heartbeat = Heartbeat()
+    endpoints = (
+        serve_worker_endpoints(settings.metrics_address, settings.metrics_port, heartbeat)
+        if settings.metrics_port
+        else None
+    )
+
     async def main(stop: asyncio.Event) -> None:
-        await asyncio.gather(worker.run(stop), *(job(stop) for job in background))
+        await asyncio.gather(
+            worker.run(stop), heartbeat.run(stop), *(job(stop) for job in background)
+        )
 
     try:
         await run_until_stopped(main)
     finally:
+        if endpoints is not None:
+            endpoints.close()
         await client.aclose()
         provider.force_flush()
         logger.info("saga worker of %s stopped", settings.service_name)

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from prometheus_client import Counter, Histogram
 
 from catalog_chassis.context import reset_correlation_id, set_correlation_id
 from catalog_chassis.messaging.backoff import Backoff
@@ -54,6 +55,19 @@ CORRELATION_ID = "correlationid"
 TECHNICAL_FAILURE = "technical-failure"
 
 RETRY_BACKOFF = Backoff(initial=1.0, factor=2.0, maximum=30.0)
+
+TASKS = Counter(
+    "saga_tasks_total",
+    "External tasks handled, by topic and outcome "
+    "(completed, business_error, retried, gave_up, report_refused).",
+    ["topic", "outcome"],
+)
+TASK_DURATION = Histogram(
+    "saga_task_duration_seconds",
+    "Time from fetching an external task to reporting its outcome, by topic.",
+    ["topic"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
 
 TaskHandler = Callable[[ExternalTask], Awaitable[Mapping[str, Any] | None]]
 
@@ -196,20 +210,23 @@ class TaskWorker:
             reset_correlation_id(correlation)
 
     async def _outcome(self, topic: Topic, task: ExternalTask, span: trace.Span) -> None:
-        try:
-            async with self._lock_kept(topic, task):
-                variables = await topic.handler(task)
-        except BusinessError as error:
-            span.set_attribute("bpmn.error_code", error.code)
-            logger.info("task %s (%s) failed: %s: %s", task.id, task.topic, error.code, error)
-            await self._report(self.engine.bpmn_error(task, error.code, error.reason))
-            return
-        except Exception as error:
-            span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, repr(error)))
-            await self._retry_or_give_up(topic, task, error)
-            return
-        await self._report(self.engine.complete(task, variables))
+        with TASK_DURATION.labels(task.topic).time():
+            try:
+                async with self._lock_kept(topic, task):
+                    variables = await topic.handler(task)
+            except BusinessError as error:
+                span.set_attribute("bpmn.error_code", error.code)
+                logger.info("task %s (%s) failed: %s: %s", task.id, task.topic, error.code, error)
+                await self._report(
+                    task, "business_error", self.engine.bpmn_error(task, error.code, error.reason)
+                )
+                return
+            except Exception as error:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, repr(error)))
+                await self._retry_or_give_up(topic, task, error)
+                return
+            await self._report(task, "completed", self.engine.complete(task, variables))
 
     async def _retry_or_give_up(self, topic: Topic, task: ExternalTask, error: Exception) -> None:
         retries = (topic.max_attempts if task.retries is None else task.retries) - 1
@@ -219,13 +236,15 @@ class TaskWorker:
             delay = topic.retry_backoff.delay(attempt)
             logger.warning("%s; retrying in %.1fs", message, delay)
             await self._report(
+                task,
+                "retried",
                 self.engine.failure(
                     task,
                     message,
                     details=_details(error),
                     retries=retries,
                     retry_ms=int(delay * 1000),
-                )
+                ),
             )
         elif topic.exhausted == "error":
             logger.error("%s; giving up: the process compensates", message)
@@ -233,21 +252,27 @@ class TaskWorker:
                 f"The step '{task.topic}' kept failing after {topic.max_attempts} attempts "
                 f"({error}); try again later."
             )
-            await self._report(self.engine.bpmn_error(task, TECHNICAL_FAILURE, reason))
+            await self._report(
+                task, "gave_up", self.engine.bpmn_error(task, TECHNICAL_FAILURE, reason)
+            )
         else:
             logger.error("%s; giving up: an incident awaits an operator", message)
             await self._report(
-                self.engine.failure(task, message, details=_details(error), retries=0, retry_ms=0)
+                task,
+                "gave_up",
+                self.engine.failure(task, message, details=_details(error), retries=0, retry_ms=0),
             )
 
     @staticmethod
-    async def _report(report: Awaitable[None]) -> None:
+    async def _report(task: ExternalTask, outcome: str, report: Awaitable[None]) -> None:
         try:
             await report
         except EngineRejected as rejected:
             # The task is no longer ours (its lock expired and another worker has it, or it
             # was completed or cancelled meanwhile): whoever holds it reports instead.
             logger.warning("the engine did not take the report: %s", rejected)
+            outcome = "report_refused"
+        TASKS.labels(task.topic, outcome).inc()
 
     @contextlib.asynccontextmanager
     async def _lock_kept(self, topic: Topic, task: ExternalTask) -> Any:
