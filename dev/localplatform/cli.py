@@ -13,6 +13,7 @@ from . import (
     installer,
     opensearch,
     postgres,
+    prometheus,
     rabbitmq,
     services,
     zipkin,
@@ -66,8 +67,9 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     providers = [spec for spec in specs if spec.accounts is not None]
     running, failed = start_services(layout, chosen, platform_env, jwt_keys, providers)
     edge.start_or_reload(layout)
+    prometheus.start_or_reload(layout, specs)  # scrapes every service, running or not
     table = load_route_table(layout.routes_file)
-    checks = [zipkin.readiness(layout), *stores]
+    checks = [zipkin.readiness(layout), prometheus.readiness(layout), *stores]
     for spec in running:
         checks += services.readiness(layout, spec)
     checks.append(edge.readiness(layout, table))
@@ -120,7 +122,7 @@ def start_services(
 def down(layout: Layout) -> int:
     names = tracked_names(layout)
     # The edge first (no new requests), the infrastructure last (services drain into it).
-    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME, camunda.NAME}
+    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME, camunda.NAME, prometheus.NAME}
     order = sorted(names, key=lambda name: (name != edge.NAME, name in infrastructure, name))
     for name in order:
         if stop_tracked(layout, name):
@@ -139,6 +141,7 @@ def status(layout: Layout) -> int:
         ("zipkin", zipkin.is_ready(), zipkin.URL),
         (ferretdb.NAME, ferretdb.is_ready(layout), ferretdb.URL),
         (opensearch.NAME, opensearch.is_ready(), opensearch.URL),
+        (prometheus.NAME, prometheus.is_ready(), prometheus.URL),
         (camunda.NAME, camunda.is_ready(layout), camunda.REST_URL),
     ]
     for spec in discover_services(layout.services):
@@ -210,6 +213,7 @@ def _print_urls(layout: Layout, specs: list[ServiceSpec], edge_url: str) -> None
     print(f"  {'zipkin':<26} {zipkin.URL}")
     print(f"  {'mongodb (FerretDB)':<26} {ferretdb.URL}  (login: MONGODB_URL in platform.env)")
     print(f"  {'opensearch':<26} {opensearch.URL}")
+    print(f"  {'prometheus':<26} {prometheus.URL}")
     print(f"  {'camunda REST':<26} {camunda.REST_URL}")
     password = stored_password(layout, camunda.ADMIN_PASSWORD_SECRET) or "(not generated yet)"
     login = f"{camunda.ADMIN_USER} / {password}"

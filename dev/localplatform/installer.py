@@ -23,7 +23,13 @@ _PACKAGES = {
     "postgresql": Path("/usr/bin/pg_ctlcluster"),
     "rabbitmq-server": Path("/usr/sbin/rabbitmq-server"),
     "nginx": Path("/usr/sbin/nginx"),
+    # The browser the web UI's end-to-end tests drive (tests/ui); no browser is downloaded.
+    "chromium": Path("/usr/bin/chromium"),
+    # Run by the platform with its own configuration (dev/localplatform/prometheus.py).
+    "prometheus": Path("/usr/bin/prometheus"),
 }
+# Packages whose Debian service must not run: the platform starts them itself.
+_OWN_SERVICES = ("prometheus",)
 _APT_LISTS = Path("/var/lib/apt/lists")
 
 
@@ -47,6 +53,10 @@ def ensure_system_packages() -> set[str]:
         # Stale lists point at package versions the mirror no longer has: refresh once.
         run(["apt-get", "update"], env=env, timeout=600)
         run(install, env=env, timeout=1200)
+    for service in _OWN_SERVICES:
+        if service in missing:
+            # The package starts its own instance on the port the platform's uses.
+            run(["service", service, "stop"], env=env, timeout=60, check=False)
     done(f"installed {', '.join(missing)}")
     return set(missing)
 
