@@ -37,6 +37,7 @@ _.shutdown
 CursorResult  # catalog_chassis.repositories: in a cast("CursorResult[Any]", ...) string
 _.to_json_bytes  # CloudEvent's wire form: publishing tools and the test support
 upgrade_service  # catalog_chassis.migrations: the test support migrates with it
+_.queue_names  # catalog_chassis.messaging.topology: the test support deletes a consumer's queues
 _.listener  # the outbox relay's listener: the relay's tests wait on it being ready
 
 # The contract gate's library (dev/apicontracts) as its checks in tests/contracts call it.

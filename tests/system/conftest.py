@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from catalog_chassis.messaging.topology import consumer_queue
 from catalog_chassis.workflow.engine import EngineClient
 from catalog_testing import platform_setting, rabbitmq_url  # noqa: F401  (fixture)
 
@@ -61,17 +62,24 @@ def service_log():
     return read
 
 
-async def _queue_drained(name: str, within: float = 20.0) -> None:
-    """Wait until a consumer's queue holds no ready or unacknowledged message."""
+async def _queue_drained(consumer: str, within: float = 20.0) -> None:
+    """Wait until a consumer's queue and its delay queues hold no ready or unacknowledged
+    message (the consumer's queue names come from the chassis' topology)."""
+    topology = consumer_queue(consumer, ["#"])
+    names = [topology.queue.name, *(queue.name for queue in topology.retry_queues.values())]
     management = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")
     async with httpx.AsyncClient(base_url=management, auth=("guest", "guest")) as client:
         deadline = asyncio.get_running_loop().time() + within
         while True:
-            queue = (await client.get(f"/api/queues/%2F/{name}")).json()
-            if queue.get("messages", 1) == 0 and queue.get("messages_unacknowledged", 1) == 0:
+            queues = [(await client.get(f"/api/queues/%2F/{name}")).json() for name in names]
+            if all(
+                queue.get("messages", 1) == 0 and queue.get("messages_unacknowledged", 1) == 0
+                for queue in queues
+            ):
                 return
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{name} did not drain: {queue.get('messages')}")
+                left = {q.get("name"): q.get("messages") for q in queues}
+                raise AssertionError(f"{consumer} did not drain: {left}")
             await asyncio.sleep(0.2)
 
 

@@ -1,4 +1,7 @@
-"""Event consumers act once per event and dead-letter what they can never process."""
+"""Event consumers act once per event and dead-letter what they can never process.
+
+(Retries through delay queues, the delivery limit, re-driving and migrating: see
+test_messaging_retries.py and the other test_messaging_* modules.)"""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import get_correlation_id
 from catalog_chassis.messaging import (
+    DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
-    Backoff,
     CloudEvent,
     ConsumerQueue,
     EventSubscription,
@@ -26,7 +29,9 @@ from catalog_chassis.messaging import (
     make_broker,
     serve_consumers,
 )
+from catalog_chassis.messaging.retry import ATTEMPTS_HEADER, LAST_ERROR_HEADER
 from catalog_testing import (
+    TEST_RETRY_SCHEDULE,
     THROWAWAY_QUEUE_ARGS,
     collect_messages,
     delete_queues,
@@ -38,7 +43,6 @@ from catalog_testing import (
 
 pytestmark = pytest.mark.integration
 
-FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 
@@ -48,10 +52,11 @@ async def consumer(rabbitmq_url: str) -> AsyncIterator[ConsumerQueue]:
     queue = consumer_queue(
         f"test.consumer.{uuid.uuid4().hex[:12]}",
         ["widget.*", "gadget.made"],
+        retry=TEST_RETRY_SCHEDULE,
         extra_arguments=THROWAWAY_QUEUE_ARGS,
     )
     yield queue
-    await delete_queues(rabbitmq_url, [queue.name, queue.dead_letter_queue.name])
+    await delete_queues(rabbitmq_url, queue.queue_names)
 
 
 @pytest.fixture
@@ -157,7 +162,8 @@ async def test_a_message_that_is_not_a_cloudevent_lands_in_the_dead_letter_queue
         dead = await collect_messages(rabbitmq_url, consumer.dead_letter_queue.name, 2)
 
     assert [m.body for m in dead] == [b"{not json", b'{"specversion": "1.0"}']
-    assert dead[0].headers["x-death"][0]["reason"] == "rejected"  # type: ignore[index]
+    assert dead[0].headers["catalog-dead-letter-reason"] == "poison"
+    assert "not a CloudEvent" in str(dead[0].headers[LAST_ERROR_HEADER])
     assert calls == 0
 
 
@@ -167,7 +173,7 @@ async def test_an_event_whose_handler_keeps_failing_is_dead_lettered_after_the_l
     attempts = 0
     broker = make_broker(rabbitmq_url)
 
-    @event_subscriber(broker, consumer, sessions=sessions, max_attempts=3, backoff=FAST_RETRIES)
+    @event_subscriber(broker, consumer, sessions=sessions)
     async def always_fails(event: CloudEvent, session: AsyncSession) -> None:
         nonlocal attempts
         attempts += 1
@@ -179,7 +185,11 @@ async def test_an_event_whose_handler_keeps_failing_is_dead_lettered_after_the_l
         [dead] = await collect_messages(rabbitmq_url, consumer.dead_letter_queue.name, 1)
 
     assert dead.body == event
+    # The first attempt and one retry per delay of the schedule (two).
     assert attempts == 3
+    assert dead.headers[ATTEMPTS_HEADER] == 3
+    assert dead.headers["catalog-dead-letter-reason"] == "retries exhausted"
+    assert dead.headers[LAST_ERROR_HEADER] == "RuntimeError('downstream is broken')"
     # A failed attempt rolls back its processed-event row too, so a replay would act.
     assert await processed_count(sessions, consumer.name) == 0
 
@@ -191,9 +201,16 @@ async def test_the_consumer_runs_in_memory_under_testrabbitbroker(
     broker = make_broker("amqp://guest:guest@127.0.0.1:5672/")  # never connected
     in_memory = consumer_queue("test.in-memory", ["widget.*"])
 
+    dead_letters: list[bytes] = []
+
     @event_subscriber(broker, in_memory, sessions=sessions)
     async def record(event: CloudEvent, session: AsyncSession) -> None:
         handled.append(event.subject)
+
+    # In memory, dead letters reach whatever subscribes to the consumer's DLQ.
+    @broker.subscriber(in_memory.dead_letter_queue, DEAD_LETTER_EXCHANGE)
+    async def dead_letter(body: bytes) -> None:
+        dead_letters.append(body)
 
     event = widget_event("w-memory").to_json_bytes()
     async with TestRabbitBroker(broker) as test_broker:
@@ -201,6 +218,7 @@ async def test_the_consumer_runs_in_memory_under_testrabbitbroker(
             await test_broker.publish(body, exchange=EVENTS_EXCHANGE, routing_key="widget.created")
 
     assert handled == ["w-memory"]
+    assert dead_letters == [b"garbage"]
 
 
 @pytest.mark.parametrize("overridden", [False, True])

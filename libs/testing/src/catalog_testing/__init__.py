@@ -35,7 +35,8 @@ import httpx
 import pytest
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
 from fastapi import FastAPI
-from faststream.rabbit.schemas.queue import ClassicQueueArgs
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.schemas.queue import QuorumQueueArgs
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -49,7 +50,6 @@ from catalog_chassis.db import (
 )
 from catalog_chassis.domain import DomainEvent
 from catalog_chassis.errors import PreconditionFailed, ServiceUnavailable
-from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.messaging.cloudevents import (
     CLOUDEVENTS_CONTENT_TYPE,
@@ -57,6 +57,7 @@ from catalog_chassis.messaging.cloudevents import (
     cloud_event_from,
 )
 from catalog_chassis.messaging.consumer import EventSubscription
+from catalog_chassis.messaging.retry import RetrySchedule
 from catalog_chassis.messaging.runner import serve_consumers
 from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME, ConsumerQueue, consumer_queue
 from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
@@ -69,7 +70,7 @@ DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 # Durable test queues delete themselves once unused for 10 minutes, should a test's own
 # clean-up not run (e.g. the broker was down at the time).
 THROWAWAY_QUEUE_EXPIRES_MS = 600_000
-THROWAWAY_QUEUE_ARGS: ClassicQueueArgs = {"x-expires": THROWAWAY_QUEUE_EXPIRES_MS}
+THROWAWAY_QUEUE_ARGS: QuorumQueueArgs = {"x-expires": THROWAWAY_QUEUE_EXPIRES_MS}
 
 
 def _platform_env_file() -> Path | None:
@@ -345,6 +346,17 @@ async def delete_queues(url: str, names: Sequence[str]) -> None:
         await connection.close()
 
 
+async def message_count(url: str, queue_name: str) -> int:
+    """The messages ready in an existing queue (not those delivered and unacknowledged)."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(queue_name, passive=True)
+        return int(queue.declaration_result.message_count or 0)
+    finally:
+        await connection.close()
+
+
 @asynccontextmanager
 async def running_in_background(
     main: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
@@ -357,6 +369,25 @@ async def running_in_background(
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
+
+
+@asynccontextmanager
+async def serving_consumers(
+    broker: RabbitBroker, queues: Sequence[ConsumerQueue], **options: Any
+) -> AsyncIterator[asyncio.Task[None]]:
+    """:func:`serve_consumers` (``options`` passed on) in the background, entered once the
+    topology is declared and the broker consumes; stopped on exit."""
+    async with running_in_background(
+        lambda stop: serve_consumers(broker, queues, stop, **options)
+    ) as task:
+
+        async def started() -> bool:
+            if task.done():
+                task.result()  # re-raises why it stopped
+            return bool(broker.running)
+
+        await eventually(started, within=30)
+        yield task
 
 
 async def eventually(
@@ -397,25 +428,29 @@ async def running_outbox_relay(
         await engine.dispose()
 
 
-# Retries for consumers under test: a poison message reaches the DLQ in well under a second.
-FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
+# Retries for consumers under test: a message that keeps failing reaches the DLQ after
+# three attempts, within half a second.
+TEST_RETRY_SCHEDULE = RetrySchedule((0.05, 0.2))
 
 
 @asynccontextmanager
-async def own_consumer_queue(url: str, production: ConsumerQueue) -> AsyncIterator[ConsumerQueue]:
+async def own_consumer_queue(
+    url: str, production: ConsumerQueue, *, retry: RetrySchedule = TEST_RETRY_SCHEDULE
+) -> AsyncIterator[ConsumerQueue]:
     """The production queue's bindings under a name of the test's own, plus a key of its own
     (the last), so that poison messages reach no other consumer (the platform's may run).
-    Deleted, with its dead-letter queue, afterwards."""
+    Its queues (the queue, its delay queues and its DLQ) are deleted afterwards."""
     name = f"{production.name}.test-{uuid.uuid4().hex[:8]}"
     queue = consumer_queue(
         name,
         [*production.binding_keys, f"test.{name}"],
+        retry=retry,
         extra_arguments=THROWAWAY_QUEUE_ARGS,
     )
     try:
         yield queue
     finally:
-        await delete_queues(url, [queue.name, queue.dead_letter_queue.name])
+        await delete_queues(url, queue.queue_names)
 
 
 @dataclass
@@ -453,28 +488,17 @@ class ConsumerUnderTest:
 async def consumer_under_test(
     subscription: EventSubscription, *, database_url: str, rabbitmq_url: str, app_id: str
 ) -> AsyncIterator[ConsumerUnderTest]:
-    """``subscription``'s handler consuming in the background (two attempts, fast retries)
-    until the block ends; the queue and its dead letters are deleted afterwards."""
+    """``subscription``'s handler consuming in the background (with the short
+    :data:`TEST_RETRY_SCHEDULE`) until the block ends; its queues are deleted afterwards."""
     engine = create_engine(database_url)
     broker = make_broker(rabbitmq_url, app_id=app_id)
     async with (
         own_consumer_queue(rabbitmq_url, subscription.queue) as queue,
         sql_runner(database_url) as sql,
     ):
-        subscription(
-            broker,
-            create_session_factory(engine),
-            queue=queue,
-            max_attempts=2,
-            backoff=FAST_RETRIES,
-        )
+        subscription(broker, create_session_factory(engine), queue=queue)
         try:
-            async with running_in_background(lambda stop: serve_consumers(broker, [queue], stop)):
-
-                async def started() -> bool:
-                    return bool(broker.running)
-
-                await eventually(started)
+            async with serving_consumers(broker, [queue]):
                 yield ConsumerUnderTest(queue, rabbitmq_url, sql)
         finally:
             await engine.dispose()
@@ -928,3 +952,64 @@ async def serving_app(application: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(serving, 30)
+
+
+class TcpProxy:
+    """A TCP forwarder from a free loopback port to ``host:port``, to take a dependency away
+    from one client under test without stopping it for everyone: :meth:`cut` stops listening
+    and drops every open connection (new ones are refused, as by a server that is down),
+    :meth:`restore` listens again on the same port. Use it as an async context manager."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.target_port = host, port
+        self.port = free_port()
+        self._server: asyncio.Server | None = None
+        self._open: set[asyncio.StreamWriter] = set()
+        self._pumps: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> TcpProxy:
+        await self.restore()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.cut()
+
+    async def restore(self) -> None:
+        if self._server is None:
+            self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+
+    async def cut(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._open):
+            writer.transport.abort()
+        self._open.clear()
+        for pump in list(self._pumps):
+            pump.cancel()
+        await asyncio.gather(*self._pumps, return_exceptions=True)
+
+    async def _accept(
+        self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter
+    ) -> None:
+        try:
+            target_in, target_out = await asyncio.open_connection(self.host, self.target_port)
+        except OSError:
+            client_out.transport.abort()
+            return
+        self._open.update((client_out, target_out))
+        for reader, writer in ((client_in, target_out), (target_in, client_out)):
+            pump = asyncio.create_task(self._pump(reader, writer))
+            self._pumps.add(pump)
+            pump.add_done_callback(self._pumps.discard)
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            self._open.discard(writer)
+            writer.transport.abort()

@@ -11,17 +11,17 @@ import pytest
 
 from catalog_chassis.db import create_engine, create_session_factory
 from catalog_chassis.messaging import (
-    Backoff,
     ConsumerQueue,
     consumer_queue,
     make_broker,
-    serve_consumers,
 )
 from catalog_testing import (
+    TEST_RETRY_SCHEDULE,
+    THROWAWAY_QUEUE_ARGS,
     delete_queues,
     eventually,
     publish_event,
-    running_in_background,
+    serving_consumers,
 )
 from offering_service.entrypoints.consumers import (
     PRICE_EVENTS,
@@ -32,14 +32,18 @@ from offering_service.entrypoints.consumers import (
 
 pytestmark = pytest.mark.integration
 
-FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
 BASE = "/api/v1/offerings"
 
 
 def own_queue(production: ConsumerQueue) -> ConsumerQueue:
     # The production queue's bindings under a name of this test's own.
     name = f"{production.name}.test-{uuid.uuid4().hex[:8]}"
-    return consumer_queue(name, list(production.binding_keys))
+    return consumer_queue(
+        name,
+        list(production.binding_keys),
+        retry=TEST_RETRY_SCHEDULE,
+        extra_arguments=THROWAWAY_QUEUE_ARGS,
+    )
 
 
 @pytest.fixture
@@ -48,24 +52,13 @@ async def consuming(database_url, rabbitmq_url) -> AsyncIterator[None]:
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
     broker = make_broker(rabbitmq_url, app_id="offering")
-    subscribe_specification_events(
-        broker, sessions, queue=specification_queue, max_attempts=2, backoff=FAST_RETRIES
-    )
-    subscribe_price_events(
-        broker, sessions, queue=price_queue, max_attempts=2, backoff=FAST_RETRIES
-    )
+    subscribe_specification_events(broker, sessions, queue=specification_queue)
+    subscribe_price_events(broker, sessions, queue=price_queue)
     queues = [specification_queue, price_queue]
-    async with running_in_background(lambda stop: serve_consumers(broker, queues, stop)):
-
-        async def started() -> bool:
-            return bool(broker.running)
-
-        await eventually(started)
+    async with serving_consumers(broker, queues):
         yield
     await engine.dispose()
-    await delete_queues(
-        rabbitmq_url, [name for q in queues for name in (q.name, q.dead_letter_queue.name)]
-    )
+    await delete_queues(rabbitmq_url, [name for q in queues for name in q.queue_names])
 
 
 async def publish(rabbitmq_url: str, routing_key: str, event_type: str, data: dict) -> None:

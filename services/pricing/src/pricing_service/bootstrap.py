@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.idempotency import IdempotencyStore
 from catalog_chassis.messaging import CloudEvent
+from catalog_chassis.references import MalformedSnapshot
 from catalog_chassis.usage_tables import SqlReferenceUsages
 from catalog_chassis.usages import apply_referrer_event
 from pricing_service.application.ports import UnitOfWork
@@ -68,5 +69,10 @@ async def handle_offering_event(event: CloudEvent, session: AsyncSession) -> Non
         steps = PricingSagaSteps(
             PriceService(uow_factory=lambda: PriceUnitOfWork(sessions, service=SERVICE))
         )
-        ids = [uuid.UUID(str(pid)) for pid in event.data.get("priceIds") or []]
-        await steps.release(uuid.UUID(str(saga_id)), ids)
+        try:
+            ids = [uuid.UUID(str(pid)) for pid in event.data.get("priceIds") or []]
+            saga = uuid.UUID(str(saga_id))
+        except (TypeError, ValueError) as error:
+            # Bad data: the consumer dead-letters it at once instead of retrying.
+            raise MalformedSnapshot(f"not an offering snapshot: {error!r}") from error
+        await steps.release(saga, ids)

@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from catalog_testing import SnapshotEvents, assert_problem
+from catalog_chassis.messaging import CloudEvent
+from catalog_testing import SnapshotEvents, assert_problem, collect_messages
 
 pytestmark = pytest.mark.integration
 
@@ -114,3 +115,22 @@ async def test_a_retired_offering_releases_the_prices_its_saga_locked(
     read = [(await client.get(f"{BASE}/{p['id']}", headers=admin)).json() for p in (mine, theirs)]
     assert read[0]["lockedBySagaId"] is None
     assert read[1]["lockedBySagaId"] not in (None, saga_id)  # another saga's lock stays
+
+
+async def test_a_retired_offering_with_an_unreadable_saga_id_is_dead_lettered_at_once(
+    rabbitmq_url, offering_events
+):
+    offering = offering_pricing(str(uuid.uuid4()), name="Garbled")
+    offering.event("created")
+    _, retired = offering.event("retired", lifecycleStatus="RETIRED", sagaId="not-a-uuid")
+
+    # To this consumer's own key: the platform's consumers must not see bad data.
+    await offering_events.deliver(offering_events.own_key, retired, wait=False)
+
+    [dead] = await collect_messages(
+        rabbitmq_url, offering_events.queue.dead_letter_queue.name, 1, within=15
+    )
+    assert CloudEvent.model_validate_json(dead.body).id == retired.id
+    assert dead.headers["catalog-dead-letter-reason"] == "poison"
+    assert dead.headers["catalog-attempts"] == 1
+    assert not await offering_events.processed(retired)

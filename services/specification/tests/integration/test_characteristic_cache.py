@@ -10,20 +10,20 @@ import pytest
 
 from catalog_chassis.db import create_engine, create_session_factory
 from catalog_chassis.messaging import (
-    Backoff,
     CloudEvent,
     ConsumerQueue,
     cloud_event_from,
     consumer_queue,
     make_broker,
-    serve_consumers,
 )
 from catalog_testing import (
+    TEST_RETRY_SCHEDULE,
+    THROWAWAY_QUEUE_ARGS,
     collect_messages,
     delete_queues,
     eventually,
     publish_event,
-    running_in_background,
+    serving_consumers,
 )
 from characteristic_service.domain.model import Characteristic
 from specification_service.entrypoints.consumers import (
@@ -32,8 +32,6 @@ from specification_service.entrypoints.consumers import (
 )
 
 pytestmark = pytest.mark.integration
-
-FAST_RETRIES = Backoff(initial=0.05, maximum=0.1)
 
 
 def envelope(characteristic: Characteristic) -> list[CloudEvent]:
@@ -54,24 +52,22 @@ async def queue(rabbitmq_url) -> AsyncIterator[ConsumerQueue]:
     # The production queue's bindings under a name of this test's own, plus a key of its
     # own, so that poison messages reach no other consumer (the platform's may be running).
     name = f"{CHARACTERISTIC_EVENTS.name}.test-{uuid.uuid4().hex[:8]}"
-    test_queue = consumer_queue(name, [*CHARACTERISTIC_EVENTS.binding_keys, f"test.{name}"])
+    test_queue = consumer_queue(
+        name,
+        [*CHARACTERISTIC_EVENTS.binding_keys, f"test.{name}"],
+        retry=TEST_RETRY_SCHEDULE,
+        extra_arguments=THROWAWAY_QUEUE_ARGS,
+    )
     yield test_queue
-    await delete_queues(rabbitmq_url, [test_queue.name, test_queue.dead_letter_queue.name])
+    await delete_queues(rabbitmq_url, test_queue.queue_names)
 
 
 @pytest.fixture
 async def consuming(database_url, rabbitmq_url, queue) -> AsyncIterator[None]:
     engine = create_engine(database_url)
     broker = make_broker(rabbitmq_url, app_id="specification")
-    subscribe_characteristic_events(
-        broker, create_session_factory(engine), queue=queue, max_attempts=2, backoff=FAST_RETRIES
-    )
-    async with running_in_background(lambda stop: serve_consumers(broker, [queue], stop)):
-
-        async def started() -> bool:
-            return bool(broker.running)
-
-        await eventually(started)
+    subscribe_characteristic_events(broker, create_session_factory(engine), queue=queue)
+    async with serving_consumers(broker, [queue]):
         yield
     await engine.dispose()
 

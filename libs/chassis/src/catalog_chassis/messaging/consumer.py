@@ -1,25 +1,40 @@
-"""Idempotent, dead-lettering event consumers.
+"""Idempotent event consumers that ride out outages and dead-letter only what is bad.
 
 A consumer handler runs inside one database transaction together with the insert of
 ``processed_events(consumer, event_id)``: either both commit or neither does, so an event
-that is redelivered (at-least-once delivery) acts once. Messages that can never succeed are
-rejected without requeue and land in the consumer's DLQ: bodies that are not a CloudEvent at
-once, handler failures after ``max_attempts`` tries with backoff in between.
+that is redelivered (at-least-once delivery) acts once.
+
+When processing fails (:mod:`catalog_chassis.messaging.retry`):
+
+- a body that is not a CloudEvent, or a permanent error (``PoisonMessage``, a
+  ``MalformedSnapshot``...), is dead-lettered at once;
+- any other error is transient: a copy of the message goes to the consumer's delay queue
+  for the next delay of its retry schedule, with the attempt count and the error in its
+  headers, and the original is acknowledged — the messages behind it are not held up. When
+  the delay is over RabbitMQ routes the copy back to this consumer alone. Once the schedule
+  is spent the message is dead-lettered with its last error.
+
+The consumer publishes dead letters itself (to ``catalog.events.dlx`` with its name, adding
+its headers) and always before acknowledging, with a publisher confirm: a crash in between
+delivers the message again rather than losing it. If that publish fails, the message is
+returned to the queue; the queue's delivery limit dead-letters one that keeps coming back
+(as one whose handler crashes the process does).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from faststream.exceptions import RejectMessage
+from aio_pika.abc import AbstractIncomingMessage
+from aiormq.abc import DeliveredMessage
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
-from faststream.rabbit.annotations import RabbitMessage
+from faststream.rabbit import RabbitExchange
+from faststream.rabbit.annotations import RabbitBroker, RabbitMessage
 from faststream.rabbit.broker.registrator import RabbitRegistrator
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
@@ -27,20 +42,34 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import new_correlation_id, reset_correlation_id, set_correlation_id
 from catalog_chassis.db import processed_events_table
-from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.cloudevents import CloudEvent
-from catalog_chassis.messaging.topology import EVENTS_EXCHANGE, ConsumerQueue
+from catalog_chassis.messaging.retry import (
+    ATTEMPTS_HEADER,
+    CONSUMER_HEADER,
+    DEAD_LETTER_REASON_HEADER,
+    PERMANENT_ERRORS,
+    POISON,
+    RETRIES_EXHAUSTED,
+    PoisonMessage,
+    failure_headers,
+    is_permanent,
+)
+from catalog_chassis.messaging.topology import (
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    ConsumerQueue,
+)
 
 logger = logging.getLogger(__name__)
 
 EventHandler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
 
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_RETRY_BACKOFF = Backoff(initial=0.2, factor=2.0, maximum=5.0, jitter=0.2)
+# Seconds to wait for RabbitMQ to confirm a retry copy or a dead letter.
+PUBLISH_TIMEOUT = 10.0
 
 
-class PoisonMessage(Exception):
-    """The message can never be processed: retrying is pointless."""
+class NotTaken(Exception):
+    """RabbitMQ did not take a retry copy or a dead letter (unroutable or refused)."""
 
 
 async def claim_event(session: AsyncSession, consumer: str, event_id: uuid.UUID) -> bool:
@@ -92,47 +121,9 @@ def sql_processing(sessions: async_sessionmaker[AsyncSession], handler: EventHan
     return process
 
 
-async def process_with_retries(
-    process: Processing,
-    consumer: str,
-    event: CloudEvent,
-    *,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
-) -> bool:
-    """Retry transient failures in-process; raise :class:`PoisonMessage` once exhausted.
-
-    Retrying here rather than requeueing keeps the attempt count (classic queues carry no
-    delivery count) and spaces the attempts out instead of spinning on the broker. A
-    handler that raises PoisonMessage itself (bad data) is dead-lettered at once.
-    """
-    for attempt in range(1, max_attempts + 1):
-        try:
-            return await process(consumer, event)
-        except PoisonMessage:
-            raise
-        except Exception as exc:
-            if attempt == max_attempts:
-                raise PoisonMessage(
-                    f"{consumer} failed {max_attempts} times on event {event.id}: {exc!r}"
-                ) from exc
-            delay = backoff.delay(attempt)
-            logger.warning(
-                "%s failed on event %s (attempt %d/%d), retrying in %.2fs: %r",
-                consumer,
-                event.id,
-                attempt,
-                max_attempts,
-                delay,
-                exc,
-            )
-            await asyncio.sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
     # Decoding is ours to do: FastStream's JSON decoder would fail on a poison body before
-    # the handler could reject it.
+    # the handler could dead-letter it.
     return message.body
 
 
@@ -141,8 +132,7 @@ def event_subscriber(
     consumer: ConsumerQueue,
     *,
     sessions: async_sessionmaker[AsyncSession],
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+    permanent_errors: Sequence[type[BaseException]] = PERMANENT_ERRORS,
 ) -> Callable[[EventHandler], EventHandler]:
     """Register ``handler(event, session)`` as the idempotent consumer of ``consumer``'s queue.
 
@@ -159,8 +149,7 @@ def event_subscriber(
             sql_processing(sessions, handler),
             name=getattr(handler, "__name__", None),
             doc=handler.__doc__,
-            max_attempts=max_attempts,
-            backoff=backoff,
+            permanent_errors=permanent_errors,
         )
         return handler
 
@@ -174,30 +163,32 @@ def subscribe_processing(
     *,
     name: str | None = None,
     doc: str | None = None,
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    backoff: Backoff = DEFAULT_RETRY_BACKOFF,
+    permanent_errors: Sequence[type[BaseException]] = PERMANENT_ERRORS,
 ) -> None:
     """Consume ``consumer``'s queue with ``process``, which must act once per event id (a
-    store without Postgres brings its own): bodies that are not CloudEvents and events that
-    keep failing are dead-lettered; the event's correlation id is set while it runs."""
+    store without Postgres brings its own). Transient failures are retried on the queue's
+    schedule, bodies that are not CloudEvents and ``permanent_errors`` dead-lettered at once
+    (see the module); the event's correlation id is set while it runs."""
 
-    async def consume(body: bytes, message: RabbitMessage) -> None:
+    async def consume(body: bytes, message: RabbitMessage, broker: RabbitBroker) -> None:
+        delivery: AbstractIncomingMessage = message.raw_message
         try:
             event = parse_cloud_event(body)
-        except PoisonMessage as exc:
-            logger.error("%s dead-letters message %s: %s", consumer.name, message.message_id, exc)
-            raise RejectMessage(requeue=False) from exc
+        except PoisonMessage as error:
+            what = f"message {delivery.message_id}"
+            await _dead_letter(broker, consumer, delivery, what, error, reason=POISON)
+            return
 
         token = set_correlation_id(event.correlationid or new_correlation_id())
         try:
-            processed = await process_with_retries(
-                process, consumer.name, event, max_attempts=max_attempts, backoff=backoff
-            )
+            try:
+                processed = await process(consumer.name, event)
+            except Exception as error:
+                what = f"event {event.id}"
+                await _failed(broker, consumer, delivery, what, error, permanent_errors)
+                return
             if not processed:
                 logger.info("%s skips already processed event %s", consumer.name, event.id)
-        except PoisonMessage as exc:
-            logger.error("%s dead-letters event %s: %s", consumer.name, event.id, exc)
-            raise RejectMessage(requeue=False) from exc
         finally:
             reset_correlation_id(token)
 
@@ -206,12 +197,101 @@ def subscribe_processing(
     registrator.subscriber(
         consumer.queue,
         EVENTS_EXCHANGE,
-        # Unexpected errors (e.g. a bug before the handler runs) dead-letter too,
-        # rather than being requeued forever.
-        ack_policy=AckPolicy.REJECT_ON_ERROR,
+        # Acknowledged once processed, retried or dead-lettered; an error escaping (the
+        # retry copy or dead letter could not be published) returns the message to the
+        # queue, where the delivery limit bounds how often that happens.
+        ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_body,
         no_reply=True,
     )(consume)
+
+
+async def _failed(
+    broker: RabbitBroker,
+    consumer: ConsumerQueue,
+    delivery: AbstractIncomingMessage,
+    what: str,
+    error: Exception,
+    permanent_errors: Sequence[type[BaseException]],
+) -> None:
+    if is_permanent(error, permanent_errors):
+        await _dead_letter(broker, consumer, delivery, what, error, reason=POISON)
+        return
+    headers = failure_headers(delivery.headers, error)
+    failures = int(headers[ATTEMPTS_HEADER])
+    delay = consumer.retry_schedule.delay_after(failures)
+    if delay is None:
+        await _dead_letter(broker, consumer, delivery, what, error, reason=RETRIES_EXHAUSTED)
+        return
+    retry_queue = consumer.retry_queue(delay)
+    await _publish_copy(
+        broker, delivery, exchange=None, routing_key=retry_queue.name, headers=headers
+    )
+    logger.warning(
+        "%s failed on %s (attempt %d of %d), retrying in %gs: %r",
+        consumer.name,
+        what,
+        failures,
+        len(consumer.retry_schedule.delays) + 1,
+        delay,
+        error,
+    )
+
+
+async def _dead_letter(
+    broker: RabbitBroker,
+    consumer: ConsumerQueue,
+    delivery: AbstractIncomingMessage,
+    what: str,
+    error: Exception,
+    *,
+    reason: str,
+) -> None:
+    headers = failure_headers(delivery.headers, error)
+    headers[DEAD_LETTER_REASON_HEADER] = reason
+    headers[CONSUMER_HEADER] = consumer.name
+    await _publish_copy(
+        broker, delivery, exchange=DEAD_LETTER_EXCHANGE, routing_key=consumer.name, headers=headers
+    )
+    logger.error(
+        "%s dead-letters %s to %s (%s after %s attempt(s)): %r",
+        consumer.name,
+        what,
+        consumer.dead_letter_queue.name,
+        reason,
+        headers[ATTEMPTS_HEADER],
+        error,
+    )
+
+
+async def _publish_copy(
+    broker: RabbitBroker,
+    delivery: AbstractIncomingMessage,
+    *,
+    exchange: RabbitExchange | None,
+    routing_key: str,
+    headers: dict[str, Any],
+) -> None:
+    """Publish a persistent copy of ``delivery`` and wait for RabbitMQ to take it."""
+    taken = await broker.publish(
+        delivery.body,
+        exchange=exchange,
+        routing_key=routing_key,
+        headers=headers,
+        content_type=delivery.content_type,
+        content_encoding=delivery.content_encoding,
+        correlation_id=delivery.correlation_id,
+        message_id=delivery.message_id,
+        message_type=delivery.type,
+        timestamp=delivery.timestamp,
+        persist=True,
+        mandatory=True,
+        timeout=PUBLISH_TIMEOUT,
+    )
+    # An Ack once confirmed (a Nack raises); the message itself when RabbitMQ returned it
+    # as unroutable.
+    if isinstance(taken, DeliveredMessage):
+        raise NotTaken(f"RabbitMQ did not take the copy for {routing_key!r}: {taken!r}")
 
 
 @dataclass(frozen=True)
@@ -219,11 +299,13 @@ class EventSubscription:
     """A service's consumer: ``handler`` on ``queue``.
 
     Calling it registers the handler on a broker (with :func:`event_subscriber`) and
-    returns the queue to serve; tests pass a queue of their own and faster retries.
+    returns the queue to serve; tests pass a queue of their own (with a short retry
+    schedule).
     """
 
     queue: ConsumerQueue
     handler: EventHandler
+    permanent_errors: tuple[type[BaseException], ...] = PERMANENT_ERRORS
 
     def __call__(
         self,
@@ -231,11 +313,9 @@ class EventSubscription:
         sessions: async_sessionmaker[AsyncSession],
         *,
         queue: ConsumerQueue | None = None,
-        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-        backoff: Backoff = DEFAULT_RETRY_BACKOFF,
     ) -> ConsumerQueue:
         served = queue or self.queue
         event_subscriber(
-            registrator, served, sessions=sessions, max_attempts=max_attempts, backoff=backoff
+            registrator, served, sessions=sessions, permanent_errors=self.permanent_errors
         )(self.handler)
         return served

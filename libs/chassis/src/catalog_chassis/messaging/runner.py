@@ -16,7 +16,12 @@ from catalog_chassis.db import create_session_factory, database_engine
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.messaging.broker import make_broker
-from catalog_chassis.messaging.topology import ConsumerQueue, declare_consumer_topology
+from catalog_chassis.messaging.migration import LegacyQueue, migrate_legacy_queues
+from catalog_chassis.messaging.topology import (
+    ConsumerQueue,
+    broker_url,
+    declare_consumer_topology,
+)
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing
 
@@ -45,21 +50,60 @@ async def run_until_stopped(main: Callable[[asyncio.Event], Awaitable[None]]) ->
         await main(stop)
 
 
+# How often legacy queues that could not be migrated at start (a process of the previous
+# version still consumed them) are tried again.
+MIGRATION_INTERVAL = 60.0
+
+
 async def serve_consumers(
-    broker: RabbitBroker, consumers: Sequence[ConsumerQueue], stop: asyncio.Event
+    broker: RabbitBroker,
+    consumers: Sequence[ConsumerQueue],
+    stop: asyncio.Event,
+    *,
+    migration_interval: float = MIGRATION_INTERVAL,
 ) -> None:
-    """Declare the consumers' topology, consume until ``stop`` is set, then drain."""
+    """Declare the consumers' topology (migrating legacy queues), consume until ``stop`` is
+    set, then drain. Legacy queues still in use at start are migrated once they are not."""
     if not await connect_when_available(broker, stop):
         return
+    pending: list[LegacyQueue] = []
     for consumer in consumers:
-        await declare_consumer_topology(broker, consumer)
+        pending += await declare_consumer_topology(broker, consumer)
     await broker.start()
-    logger.info("consuming from %s", ", ".join(c.name for c in consumers))
+    logger.info("consuming from %s", ", ".join(c.queue.name for c in consumers))
+    migrating = (
+        asyncio.create_task(
+            keep_migrating(await broker_url(broker), pending, stop, migration_interval)
+        )
+        if pending
+        else None
+    )
     try:
         await stop.wait()
     finally:
+        if migrating is not None:
+            migrating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await migrating
         # broker.stop waits (graceful_timeout) for in-flight handlers before closing.
         await broker.stop()
+
+
+async def keep_migrating(
+    url: str, pending: Sequence[LegacyQueue], stop: asyncio.Event, interval: float
+) -> None:
+    """Try the migration of ``pending`` legacy queues every ``interval`` seconds until none
+    is left (or ``stop`` is set)."""
+    left = list(pending)
+    while left and not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
+        if stop.is_set():
+            return
+        try:
+            left = await migrate_legacy_queues(url, left)
+        except Exception:  # a background chore: log it, and try again next time
+            logger.exception("migrating legacy queues failed, will try again")
 
 
 CONNECT_BACKOFF = Backoff(initial=0.5, factor=2.0, maximum=15.0, jitter=0.2)

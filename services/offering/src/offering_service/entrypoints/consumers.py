@@ -1,8 +1,9 @@
 """The event consumer process: `python -m offering_service.entrypoints.consumers`.
 
 Keeps the caches of the specifications and prices that exist current from
-`specification.*` and `price.*` events, on the durable queues `offering.specifications` and
-`offering.prices` (dead letters in `<queue>.dlq`).
+`specification.*` and `price.*` events, as the consumers `offering.specifications` and
+`offering.prices` (queues `<consumer>.v2`, dead letters in `<consumer>.v2.dlq`: see
+docs/runbooks/messaging.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from offering_service.config import OfferingSettings
 
 SPECIFICATION_EVENTS = consumer_queue("offering.specifications", ["specification.*"])
 PRICE_EVENTS = consumer_queue("offering.prices", ["price.*"])
+# Every consumer queue of the service (`make dlq-redrive` re-drives their dead letters).
+QUEUES = [SPECIFICATION_EVENTS, PRICE_EVENTS]
 
 
 subscribe_specification_events = EventSubscription(SPECIFICATION_EVENTS, cache_specification)

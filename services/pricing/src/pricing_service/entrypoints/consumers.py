@@ -1,8 +1,9 @@
 """The event consumer process: `python -m pricing_service.entrypoints.consumers`.
 
-Tracks which offerings use each price from `offering.*` events, on the durable queue
-`pricing.offerings` (dead letters in `pricing.offerings.dlq`), so that a price in use
-cannot be deleted; a retired offering's prices are unlocked.
+Tracks which offerings use each price from `offering.*` events, as the consumer
+`pricing.offerings` (queue `pricing.offerings.v2`, dead letters in `pricing.offerings.v2.dlq`:
+see docs/runbooks/messaging.md), so that a price in use cannot be deleted; a retired
+offering's prices are unlocked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pricing_service.bootstrap import handle_offering_event
 from pricing_service.config import PricingSettings
 
 OFFERING_EVENTS = consumer_queue("pricing.offerings", ["offering.*"])
+# Every consumer queue of the service (`make dlq-redrive` re-drives their dead letters).
+QUEUES = [OFFERING_EVENTS]
 
 
 # Registers the handler on a broker; returns the queue to serve.

@@ -1,10 +1,10 @@
 """The event consumer process: `python -m specification_service.entrypoints.consumers`.
 
-Keeps the characteristic cache current from `characteristic.*` events, on the durable
-queue `specification.characteristics` (dead letters in `specification.characteristics.dlq`),
-and tracks which offerings use each specification from `offering.*` events, on
-`specification.offerings` (dead letters in `specification.offerings.dlq`), so that a
-specification in use cannot be deleted.
+Keeps the characteristic cache current from `characteristic.*` events, as the consumer
+`specification.characteristics`, and tracks which offerings use each specification from
+`offering.*` events, as `specification.offerings`, so that a specification in use cannot be
+deleted (queues `<consumer>.v2`, dead letters in `<consumer>.v2.dlq`: see
+docs/runbooks/messaging.md).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from specification_service.config import SpecificationSettings
 
 CHARACTERISTIC_EVENTS = consumer_queue("specification.characteristics", ["characteristic.*"])
 OFFERING_EVENTS = consumer_queue("specification.offerings", ["offering.*"])
+# Every consumer queue of the service (`make dlq-redrive` re-drives their dead letters).
+QUEUES = [CHARACTERISTIC_EVENTS, OFFERING_EVENTS]
 
 
 # Each registers its handler on a broker and returns the queue to serve.
