@@ -1,6 +1,6 @@
 """Prometheus as `up` runs it: a job per service process, the SLO rules (valid, and naming
-only metrics the code exports), and, against the running platform, every API scraped and
-the rules loaded."""
+only metrics the code exports), and, against the running platform, every API and worker
+scraped and the rules loaded."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY
 
+import catalog_chassis.messaging.consumer
 import catalog_chassis.metrics
 import catalog_chassis.outbox.relay
 import catalog_chassis.workflow.worker
@@ -25,6 +26,7 @@ from dev.localplatform.paths import DEFAULT_LAYOUT
 
 # The modules whose metrics the rules use (imported for their registrations).
 EXPORTERS = (
+    catalog_chassis.messaging.consumer,
     catalog_chassis.metrics,
     catalog_chassis.outbox.relay,
     catalog_chassis.workflow.worker,
@@ -112,8 +114,9 @@ def test_promtool_accepts_the_rules_and_the_generated_configuration() -> None:
 
 
 @pytest.mark.integration
-def test_prometheus_scrapes_every_api_and_has_the_rules_loaded() -> None:
-    apis = {spec.name for spec in discover_services(DEFAULT_LAYOUT.services) if spec.port}
+def test_prometheus_scrapes_every_api_and_worker_and_has_the_rules_loaded() -> None:
+    specs = discover_services(DEFAULT_LAYOUT.services)
+    apis = {job["job_name"] for job in prometheus.scrape_configs(specs)}
     with httpx.Client(base_url=prometheus.URL, timeout=5, trust_env=False) as client:
         deadline = time.monotonic() + 30
         while True:  # a fresh Prometheus scrapes and evaluates within a few seconds

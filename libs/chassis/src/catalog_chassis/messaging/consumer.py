@@ -36,6 +36,7 @@ from faststream.middlewares import AckPolicy
 from faststream.rabbit import RabbitExchange
 from faststream.rabbit.annotations import RabbitBroker, RabbitMessage
 from faststream.rabbit.broker.registrator import RabbitRegistrator
+from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -66,6 +67,18 @@ EventHandler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
 
 # Seconds to wait for RabbitMQ to confirm a retry copy or a dead letter.
 PUBLISH_TIMEOUT = 10.0
+
+EVENTS = Counter(
+    "consumer_events_total",
+    "Events a consumer took, by outcome (processed, duplicate, retried, dead_lettered).",
+    ["consumer", "outcome"],
+)
+HANDLING_DURATION = Histogram(
+    "consumer_event_duration_seconds",
+    "Time to process one event, by consumer.",
+    ["consumer"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 
 
 class NotTaken(Exception):
@@ -182,13 +195,15 @@ def subscribe_processing(
         token = set_correlation_id(event.correlationid or new_correlation_id())
         try:
             try:
-                processed = await process(consumer.name, event)
+                with HANDLING_DURATION.labels(consumer.name).time():
+                    processed = await process(consumer.name, event)
             except Exception as error:
                 what = f"event {event.id}"
                 await _failed(broker, consumer, delivery, what, error, permanent_errors)
                 return
             if not processed:
                 logger.info("%s skips already processed event %s", consumer.name, event.id)
+            EVENTS.labels(consumer.name, "processed" if processed else "duplicate").inc()
         finally:
             reset_correlation_id(token)
 
@@ -227,6 +242,7 @@ async def _failed(
     await _publish_copy(
         broker, delivery, exchange=None, routing_key=retry_queue.name, headers=headers
     )
+    EVENTS.labels(consumer.name, "retried").inc()
     logger.warning(
         "%s failed on %s (attempt %d of %d), retrying in %gs: %r",
         consumer.name,
@@ -253,6 +269,7 @@ async def _dead_letter(
     await _publish_copy(
         broker, delivery, exchange=DEAD_LETTER_EXCHANGE, routing_key=consumer.name, headers=headers
     )
+    EVENTS.labels(consumer.name, "dead_lettered").inc()
     logger.error(
         "%s dead-letters %s to %s (%s after %s attempt(s)): %r",
         consumer.name,

@@ -24,6 +24,7 @@ from catalog_chassis.messaging.topology import (
 )
 from catalog_chassis.settings import ServiceSettings
 from catalog_chassis.tracing import configure_tracing
+from catalog_chassis.worker_endpoints import Heartbeat, serve_worker_endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +131,29 @@ async def connect_when_available(
     return False
 
 
-async def run_consumers(broker: RabbitBroker, consumers: Sequence[ConsumerQueue]) -> None:
-    """The body of a service's consumer entrypoint: serve until SIGTERM."""
+async def run_consumers(
+    broker: RabbitBroker,
+    consumers: Sequence[ConsumerQueue],
+    settings: ServiceSettings | None = None,
+) -> None:
+    """The body of a service's consumer entrypoint: serve until SIGTERM; with the
+    settings' METRICS_PORT, /metrics and /health/live beside (catalog_chassis.worker_endpoints)."""
+    heartbeat = Heartbeat()
+    port = settings.metrics_port if settings is not None else None
+    endpoints = (
+        serve_worker_endpoints(settings.metrics_address, port, heartbeat)
+        if settings is not None and port
+        else None
+    )
 
     async def main(stop: asyncio.Event) -> None:
-        await serve_consumers(broker, consumers, stop)
+        await asyncio.gather(serve_consumers(broker, consumers, stop), heartbeat.run(stop))
 
-    await run_until_stopped(main)
+    try:
+        await run_until_stopped(main)
+    finally:
+        if endpoints is not None:
+            endpoints.close()
 
 
 Subscribe = Callable[[RabbitBroker, async_sessionmaker[AsyncSession]], Sequence[ConsumerQueue]]
@@ -155,6 +172,6 @@ async def run_consumer_process(settings: ServiceSettings, subscribe: Subscribe) 
     broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
     queues = subscribe(broker, create_session_factory(engine))
     try:
-        await run_consumers(broker, queues)
+        await run_consumers(broker, queues, settings)
     finally:
         await engine.dispose()

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 
 from faststream.rabbit.broker.registrator import RabbitRegistrator
-from prometheus_client import Histogram, start_http_server
+from prometheus_client import Histogram
 
 from catalog_chassis.logging import configure_logging
 from catalog_chassis.messaging import (
@@ -68,13 +68,11 @@ async def run(settings: StoreSettings) -> None:
     configure_tracing(settings.service_name)
     container = bootstrap(settings)
     container.consumer.observe_lag = PROJECTION_LAG.observe
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.metrics_address)
     broker = make_broker(settings.rabbitmq_url.get_secret_value(), app_id=settings.service_name)
     queues = subscribe_projection(broker, container.consumer)
     try:
         await container.prepare()
-        await run_consumers(broker, queues)
+        await run_consumers(broker, queues, settings)
     finally:
         await container.aclose()
 
