@@ -262,6 +262,13 @@ def _server(
         "location /api/ {",
         "    return 404;",
         "}",
+        "",
+        "# The edge's own liveness: it answers, whatever the services behind it do.",
+        "location = /health {",
+        "    default_type application/json;",
+        "    access_log off;",
+        '    return 200 \'{"status":"UP"}\';',
+        "}",
     ]
     if include_frontend and table.frontend is not None:
         lines += _proxy_locations(table.frontend)

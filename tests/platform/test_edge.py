@@ -102,6 +102,13 @@ def test_root_is_a_404_problem_until_the_frontend_exists(http: httpx.Client, edg
     assert_problem(http.get(f"{edge_url}/"), 404)
 
 
+def test_the_edge_answers_its_own_health(http: httpx.Client, edge_url: str) -> None:
+    response = http.get(f"{edge_url}/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "UP"}
+
+
 def test_echoes_the_callers_correlation_id(http: httpx.Client, edge_url: str) -> None:
     response = http.get(f"{edge_url}/api/v1/nowhere", headers={"X-Correlation-ID": "req-42.a"})
 

@@ -183,3 +183,10 @@ def test_the_client_address_replaces_any_forwarded_for_the_client_sent(
 
     assert conf.count("proxy_set_header X-Forwarded-For $remote_addr;") == 1
     assert "$proxy_add_x_forwarded_for" not in conf
+
+
+def test_the_edge_answers_its_own_health(table: RouteTable, paths: EdgePaths) -> None:
+    health = block(render(table, paths, include_frontend=True), "location = /health")
+
+    assert 'return 200 \'{"status":"UP"}\';' in health
+    assert "proxy_pass" not in health
