@@ -9,8 +9,9 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PLATFORM := $(UV) run python dev/platform.py
 SERVICE ?=
+QUEUE ?=
 
-.PHONY: help deps up down status logs migrate reindex lint test test-unit test-integration bench
+.PHONY: help deps up down status logs migrate reindex dlq-redrive lint test test-unit test-integration bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -36,10 +37,15 @@ logs: deps ## follow the logs (one service: make logs SERVICE=identity)
 reindex: deps ## rebuild the store's documents and search index from the write services
 	@$(PLATFORM) exec store -- python -m store_service.entrypoints.cli reindex
 
+dlq-redrive: deps ## move dead letters back to their consumer: make dlq-redrive SERVICE=store [QUEUE=store.offerings]
+	@test -n "$(SERVICE)" || { echo "usage: make dlq-redrive SERVICE=<service> [QUEUE=<consumer>]" >&2; exit 2; }
+	@$(PLATFORM) exec $(SERVICE) -- python -m catalog_chassis.messaging.redrive \
+		$(SERVICE)_service.entrypoints.consumers $(if $(QUEUE),--queue $(QUEUE))
+
 migrate: deps ## alembic upgrade head for every service
 	@$(PLATFORM) migrate
 
-lint: deps ## ruff, formatting, mypy, import contracts
+lint: deps ## ruff, formatting, mypy, import contracts; tsc and eslint over the web UI
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy libs/chassis/src libs/testing/src services/*/src
@@ -48,6 +54,7 @@ lint: deps ## ruff, formatting, mypy, import contracts
 	$(UV) run mypy --explicit-package-bases dev
 	$(UV) run lint-imports
 	$(UV) run vulture libs/chassis/src services/*/src services/*/migrations dev vulture_whitelist.py
+	@$(PLATFORM) lint-frontend
 
 test: lint ## lint, then every test tier (starts the platform for the tiers that need it)
 	@$(UV) run python dev/run_tests.py

@@ -10,6 +10,7 @@ from . import (
     camunda,
     edge,
     ferretdb,
+    frontend,
     installer,
     opensearch,
     postgres,
@@ -66,12 +67,14 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     camunda.prepare(layout, specs)
     providers = [spec for spec in specs if spec.accounts is not None]
     running, failed = start_services(layout, chosen, platform_env, jwt_keys, providers)
+    ui = start_frontend(layout, failed)
     edge.start_or_reload(layout)
     prometheus.start_or_reload(layout, specs)  # scrapes every service, running or not
     table = load_route_table(layout.routes_file)
     checks = [zipkin.readiness(layout), prometheus.readiness(layout), *stores]
     for spec in running:
         checks += services.readiness(layout, spec)
+    checks += ui
     checks.append(edge.readiness(layout, table))
     try:
         wait_until_ready(checks, timeout=timeout)
@@ -119,6 +122,31 @@ def start_services(
     return running, failures
 
 
+def start_frontend(layout: Layout, failed: list[str]) -> list[Readiness]:
+    """Builds (when it changed) and starts the web UI; a failure is reported with the
+    services' and keeps nothing else down. Returns what to wait for."""
+    if not frontend.present():
+        return []
+    try:
+        frontend.start_if_needed(layout)
+    except PlatformError as error:
+        warn(f"{frontend.NAME} not started: {error}")
+        failed.append(frontend.NAME)
+        return []
+    return [frontend.readiness(layout)]
+
+
+def lint_frontend() -> int:
+    """Type-checks and lints the web UI (installing its dependencies first if needed)."""
+    if not frontend.present():
+        info("no frontend/ to check")
+        return 0
+    code = frontend.check()
+    if code == 0:
+        done("web UI: tsc and eslint found nothing")
+    return code
+
+
 def down(layout: Layout) -> int:
     names = tracked_names(layout)
     # The edge first (no new requests), the infrastructure last (services drain into it).
@@ -147,6 +175,8 @@ def status(layout: Layout) -> int:
     for spec in discover_services(layout.services):
         for check in services.readiness(layout, spec):
             rows.append((check.name, check.ready(), check.url))
+    if frontend.present():
+        rows.append((frontend.NAME, frontend.is_ready(), frontend.URL))
     rows.append(("edge", edge.is_ready(table), edge.edge_url(table)))
     width = max(len(name) for name, _, _ in rows)
     for name, healthy, url in rows:
@@ -206,6 +236,8 @@ def _select(specs: list[ServiceSpec], selected: list[str] | None) -> list[Servic
 def _print_urls(layout: Layout, specs: list[ServiceSpec], edge_url: str) -> None:
     print()
     print(f"  {'edge (API and UI)':<26} {edge_url}")
+    if frontend.present():
+        print(f"  {'web UI':<26} {edge_url}/login  (admin/admin, user/user)")
     for spec in specs:
         if (docs := services.docs_url(spec)) is not None:
             print(f"  {spec.name + ' API docs':<26} {docs}")
@@ -236,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
     logs_parser.add_argument("--no-follow", action="store_true")
     logs_parser.add_argument("-n", "--lines", type=int, default=50)
     commands.add_parser("migrate", help="alembic upgrade head for every service")
+    commands.add_parser("lint-frontend", help="tsc and eslint over frontend/ (npm ci if needed)")
     exec_parser = commands.add_parser(
         "exec", help="run a command as a service's process would (its directory and env)"
     )
@@ -258,6 +291,8 @@ def main(argv: Sequence[str] | None = None, layout: Layout = DEFAULT_LAYOUT) -> 
             return logs(layout, args.name, not args.no_follow, args.lines)
         if args.command == "exec":
             return execute(layout, args.service, args.argv)
+        if args.command == "lint-frontend":
+            return lint_frontend()
         return migrate(layout)
     except PlatformError as error:
         return fail(error)
