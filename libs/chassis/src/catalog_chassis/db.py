@@ -9,6 +9,7 @@ tables declared here (constraint names are spelled out for the same reason).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -244,6 +245,14 @@ def idempotency_keys_schema_items() -> list[SchemaItem]:
 idempotency_keys_table = Table(
     IDEMPOTENCY_KEYS_TABLE, chassis_metadata, *idempotency_keys_schema_items()
 )
+
+
+def purge_processed_events(retention: timedelta) -> Delete:
+    """Forget the events processed longer ago than ``retention`` (relay housekeeping). A
+    duplicate comes within minutes (a redelivery, a relay retry, the retry schedule); order
+    is guarded by versions, not by these rows, so a week's memory is plenty."""
+    table = processed_events_table
+    return delete(table).where(table.c.processed_at < func.now() - retention)
 
 
 def purge_expired_idempotency_keys() -> Delete:

@@ -228,7 +228,7 @@ async def test_one_relay_publishes_a_pipelined_batch_in_commit_order(
     assert len(messages) == 200
 
 
-async def test_housekeeping_purges_old_sent_rows_and_expired_idempotency_keys(
+async def test_housekeeping_purges_old_sent_rows_expired_keys_and_old_processed_events(
     chassis_database_url: str,
     rabbitmq_url: str,
     sessions: async_sessionmaker[AsyncSession],
@@ -243,8 +243,18 @@ async def test_housekeeping_purges_old_sent_rows_and_expired_idempotency_keys(
                 "('live', 'POST /x', 'f', now() + interval '1 day')"
             )
         )
+        await session.execute(
+            text(
+                "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES "
+                "('housekeeping.test', gen_random_uuid(), now() - interval '8 days'), "
+                "('housekeeping.test', gen_random_uuid(), now())"
+            )
+        )
     options = RelayOptions(
-        poll_interval=0.2, sent_retention=timedelta(seconds=0), housekeeping_interval=0.2
+        poll_interval=0.2,
+        sent_retention=timedelta(seconds=0),
+        processed_events_retention=timedelta(days=7),
+        housekeeping_interval=0.2,
     )
     async with running_relay(sessions, chassis_database_url, rabbitmq_url, options):
 
@@ -252,7 +262,15 @@ async def test_housekeeping_purges_old_sent_rows_and_expired_idempotency_keys(
             async with sessions() as session:
                 outbox = (await session.execute(text("SELECT count(*) FROM outbox"))).scalar()
                 keys = (await session.execute(text("SELECT key FROM idempotency_keys"))).all()
-            return outbox == 0 and [k for (k,) in keys] == ["live"]
+                processed = (
+                    await session.execute(
+                        text(
+                            "SELECT count(*) FROM processed_events "
+                            "WHERE consumer = 'housekeeping.test'"
+                        )
+                    )
+                ).scalar()
+            return outbox == 0 and [k for (k,) in keys] == ["live"] and processed == 1
 
         await eventually(cleaned, within=15)
 

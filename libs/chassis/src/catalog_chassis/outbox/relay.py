@@ -31,6 +31,7 @@ from catalog_chassis.db import (
     database_engine,
     libpq_dsn,
     purge_expired_idempotency_keys,
+    purge_processed_events,
     required_database_url,
 )
 from catalog_chassis.logging import configure_logging
@@ -125,6 +126,7 @@ class RelayOptions:
     publish_timeout: float = 10.0
     backoff: Backoff = DEFAULT_PUBLISH_BACKOFF
     sent_retention: timedelta = timedelta(days=7)
+    processed_events_retention: timedelta = timedelta(days=7)
     housekeeping_interval: float = 3600.0
 
 
@@ -333,6 +335,11 @@ class OutboxRelay:
                     expired = await session.execute(purge_expired_idempotency_keys())
                     if count := getattr(expired, "rowcount", 0):
                         logger.info("purged %d expired idempotency keys", count)
+                    # And the consumers' memory of processed events (same database).
+                    retention = self._options.processed_events_retention
+                    forgotten = await session.execute(purge_processed_events(retention))
+                    if count := getattr(forgotten, "rowcount", 0):
+                        logger.info("purged %d old processed-event records", count)
             except (SQLAlchemyError, OSError) as exc:
                 logger.warning("outbox housekeeping failed: %r", exc)
             with contextlib.suppress(TimeoutError):
