@@ -93,6 +93,16 @@ async def test_request_spans_carry_the_request_correlation_id(
     assert handler_span.context.trace_id == server[0].context.trace_id
 
 
+async def test_a_request_makes_no_span_per_asgi_message(
+    spans: InMemorySpanExporter, client: httpx.AsyncClient
+) -> None:
+    await client.get("/traced")
+
+    names = [span.name for span in spans.get_finished_spans()]
+    assert "GET /traced" in names
+    assert not [name for name in names if name.endswith((" http send", " http receive"))]
+
+
 async def test_incoming_b3_headers_continue_the_callers_trace(
     spans: InMemorySpanExporter, client: httpx.AsyncClient
 ) -> None:
