@@ -19,6 +19,7 @@ from . import (
     services,
     zipkin,
 )
+from . import status as status_page
 from .console import done, elapsed, fail, info, warn
 from .discovery import ServiceSpec, discover_services
 from .errors import PlatformError
@@ -70,8 +71,14 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     ui = start_frontend(layout, failed)
     edge.start_or_reload(layout)
     prometheus.start_or_reload(layout, specs)  # scrapes every service, running or not
+    status_page.start_or_restart(layout, specs)  # the edge's GET /health/dependencies
     table = load_route_table(layout.routes_file)
-    checks = [zipkin.readiness(layout), prometheus.readiness(layout), *stores]
+    checks = [
+        zipkin.readiness(layout),
+        prometheus.readiness(layout),
+        status_page.readiness(layout),
+        *stores,
+    ]
     for spec in running:
         checks += services.readiness(layout, spec)
     checks += ui
@@ -150,7 +157,14 @@ def lint_frontend() -> int:
 def down(layout: Layout) -> int:
     names = tracked_names(layout)
     # The edge first (no new requests), the infrastructure last (services drain into it).
-    infrastructure = {zipkin.NAME, ferretdb.NAME, opensearch.NAME, camunda.NAME, prometheus.NAME}
+    infrastructure = {
+        zipkin.NAME,
+        ferretdb.NAME,
+        opensearch.NAME,
+        camunda.NAME,
+        prometheus.NAME,
+        status_page.NAME,
+    }
     order = sorted(names, key=lambda name: (name != edge.NAME, name in infrastructure, name))
     for name in order:
         if stop_tracked(layout, name):

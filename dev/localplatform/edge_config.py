@@ -21,6 +21,9 @@ PREFLIGHT_MAX_AGE_SECONDS = 600
 # written to logs and embedded verbatim in JSON problem bodies, so nothing may need escaping.
 CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
 
+# Where dev/localplatform/status.py serves GET /health/dependencies.
+DEPENDENCY_HEALTH_PORT = 8090
+
 
 @dataclass(frozen=True)
 class EdgePaths:
@@ -261,6 +264,12 @@ def _server(
         "# Unknown API paths never fall through to the frontend.",
         "location /api/ {",
         "    return 404;",
+        "}",
+        "",
+        "# Every service's readiness in one answer (dev/localplatform/status.py), 503 when",
+        "# one is down; no internal address in it.",
+        "location = /health/dependencies {",
+        f"    proxy_pass http://127.0.0.1:{DEPENDENCY_HEALTH_PORT};",
         "}",
         "",
         "# The edge's own liveness: it answers, whatever the services behind it do.",

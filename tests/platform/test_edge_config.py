@@ -190,3 +190,9 @@ def test_the_edge_answers_its_own_health(table: RouteTable, paths: EdgePaths) ->
 
     assert 'return 200 \'{"status":"UP"}\';' in health
     assert "proxy_pass" not in health
+
+
+def test_dependency_health_is_answered_behind_the_edge(table: RouteTable, paths: EdgePaths) -> None:
+    location = block(render(table, paths), "location = /health/dependencies")
+
+    assert "proxy_pass http://127.0.0.1:8090;" in location
