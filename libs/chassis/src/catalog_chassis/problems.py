@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
+from sqlalchemy import exc as sqlalchemy_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog_chassis.context import CORRELATION_HEADER, get_correlation_id
@@ -23,6 +24,7 @@ from catalog_chassis.errors import (
     PROBLEM_TYPE_BASE,
     FieldError,
     ProblemError,
+    ServiceUnavailable,
     Unauthorized,
     ValidationFailed,
 )
@@ -71,6 +73,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _handle_problem_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _handle_request_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _handle_http_exception)  # type: ignore[arg-type]
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _handle_database_unavailable)
     app.add_exception_handler(Exception, _handle_unexpected)
 
 
@@ -125,6 +129,25 @@ async def _handle_http_exception(request: Request, error: StarletteHTTPException
         str(detail),
         type=PROBLEM_TYPE_BASE + _slug(phrase),
         headers=error.headers,
+    )
+
+
+# The database cannot be reached or dropped the connection (a restart, a failover, the pool
+# exhausted): the request may be retried, so a 503 with Retry-After, not a 500.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sqlalchemy_exc.OperationalError,
+    sqlalchemy_exc.InterfaceError,
+    sqlalchemy_exc.TimeoutError,
+    ConnectionError,
+)
+DATABASE_UNAVAILABLE_DETAIL = "The service's database is unavailable right now; retry later."
+
+
+async def _handle_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    logger.warning("database unavailable on %s %s: %r", request.method, request.url.path, error)
+    trace.get_current_span().record_exception(error)
+    return response_for(
+        ServiceUnavailable(DATABASE_UNAVAILABLE_DETAIL, headers={"Retry-After": "5"})
     )
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import APIRouter, Query
+from sqlalchemy.exc import OperationalError
 
 from catalog_chassis import errors
 from catalog_chassis.app import create_app
@@ -54,6 +55,13 @@ async def raise_validation_failed() -> None:
 @router.get("/crash")
 async def crash() -> None:
     raise RuntimeError("database password is hunter2")
+
+
+@router.get("/database-gone")
+async def database_gone() -> None:
+    raise OperationalError(
+        "SELECT 1", {}, ConnectionRefusedError("connect to 10.1.2.3:5432 refused")
+    )
 
 
 @asynccontextmanager
@@ -150,6 +158,16 @@ async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClien
 
     assert_problem(response, 405)
     assert response.headers["Allow"]
+
+
+async def test_an_unreachable_database_is_a_503_to_retry_not_a_500() -> None:
+    async with client_for_new_app() as client:
+        response = await client.get("/products/database-gone")
+
+    body = assert_problem(response, 503)
+    assert response.headers["retry-after"] == "5"
+    assert "database is unavailable" in str(body["detail"])
+    assert "10.1.2.3" not in response.text
 
 
 async def test_unexpected_error_is_a_generic_500_without_internals(
