@@ -250,6 +250,7 @@ def _select(specs: list[ServiceSpec], selected: list[str] | None) -> list[Servic
 def _print_urls(layout: Layout, specs: list[ServiceSpec], edge_url: str) -> None:
     print()
     print(f"  {'edge (API and UI)':<26} {edge_url}")
+    print(f"  {'dependency health':<26} {edge_url}/health/dependencies")
     if frontend.present():
         print(f"  {'web UI':<26} {edge_url}/login  (admin/admin, user/user)")
     for spec in specs:
