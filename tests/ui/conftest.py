@@ -83,13 +83,19 @@ class CatalogApi:
         result: dict[str, Any] = response.json()
         return result
 
+    def put(self, path: str, version: int, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.put(path, json=body, headers={"If-Match": f'"{version}"'})
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
     def delete(self, path: str, version: int) -> None:
         response = self.client.delete(path, headers={"If-Match": f'"{version}"'})
         assert response.status_code == 204, response.text
 
-    def characteristic(self, name: str) -> dict[str, Any]:
+    def characteristic(self, name: str, value: str = "100", unit: str = "Mbps") -> dict[str, Any]:
         return self.post(
-            "/api/v1/characteristics", {"name": name, "value": "100", "unitOfMeasure": "Mbps"}
+            "/api/v1/characteristics", {"name": name, "value": value, "unitOfMeasure": unit}
         )
 
     def specification(self, name: str, characteristic_ids: list[str]) -> dict[str, Any]:
@@ -97,20 +103,29 @@ class CatalogApi:
             "/api/v1/specifications", {"name": name, "characteristicIds": characteristic_ids}
         )
 
-    def price(self, name: str) -> dict[str, Any]:
+    def price(self, name: str, value: str = "29.90") -> dict[str, Any]:
         return self.post(
             "/api/v1/prices",
-            {"name": name, "value": "29.90", "unit": "per month", "currency": "EUR"},
+            {"name": name, "value": value, "unit": "per month", "currency": "EUR"},
         )
 
-    def published_offering(self, name: str, spec_id: str, price_id: str) -> dict[str, Any]:
+    def published_offering(
+        self,
+        name: str,
+        spec_id: str,
+        price_id: str,
+        *,
+        channels: tuple[str, ...] = ("ONLINE",),
+        description: str | None = None,
+    ) -> dict[str, Any]:
         offering = self.post(
             "/api/v1/offerings",
             {
                 "name": name,
+                "description": description,
                 "specificationIds": [spec_id],
                 "priceIds": [price_id],
-                "salesChannels": ["ONLINE"],
+                "salesChannels": list(channels),
             },
         )
         path = f"/api/v1/offerings/{offering['id']}"
@@ -123,6 +138,23 @@ class CatalogApi:
             lambda current: current["lifecycleStatus"] == "PUBLISHED",
             what=f"offering {name} to be published",
         )
+
+    def in_store(self, offering_id: str) -> dict[str, Any]:
+        """The offering's store document, once the store has it (it follows by events)."""
+
+        def read() -> httpx.Response:
+            return self.client.get(f"/api/v1/store/offerings/{offering_id}")
+
+        response = wait_for(
+            read,
+            lambda answer: answer.status_code == 200,
+            what=f"offering {offering_id} in the store",
+        )
+        result: dict[str, Any] = response.json()
+        return result
+
+    def store_search(self, **params: Any) -> dict[str, Any]:
+        return self.get("/api/v1/store/search", **params)
 
     def offering_named(self, name: str) -> dict[str, Any]:
         [offering] = self.get("/api/v1/offerings", name=name)["items"]

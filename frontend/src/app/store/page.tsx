@@ -1,8 +1,9 @@
-import { Store } from "lucide-react";
 import type { Metadata } from "next";
+import { Suspense } from "react";
 
-import { EmptyState } from "@/components/app/empty-state";
 import { PageHeader } from "@/components/app/page-header";
+import { StoreSearch } from "@/components/store/store-search";
+import { Loading } from "@/components/ui/spinner";
 
 export const metadata: Metadata = { title: "Store" };
 
@@ -10,9 +11,9 @@ export default function StorePage() {
   return (
     <>
       <PageHeader title="Store" description="Search the published product offerings." />
-      <EmptyState icon={Store} title="The store is not available yet">
-        Full-text search with filters and facets will appear here.
-      </EmptyState>
+      <Suspense fallback={<Loading />}>
+        <StoreSearch />
+      </Suspense>
     </>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { LayoutList } from "lucide-react";
+import { Suspense } from "react";
 
-import { EmptyState } from "@/components/app/empty-state";
 import { PageHeader } from "@/components/app/page-header";
+import { Loading } from "@/components/ui/spinner";
+import { ViewerTabs } from "@/components/viewer/viewer-tabs";
 import { RequireAuth } from "@/lib/auth/require-auth";
 
 export default function ViewerPage() {
@@ -11,11 +12,11 @@ export default function ViewerPage() {
     <RequireAuth>
       <PageHeader
         title="Viewer"
-        description="Browse characteristics, specifications, prices and offerings."
+        description="Browse characteristics, specifications, prices and offerings; admins edit, publish, retire and delete them."
       />
-      <EmptyState icon={LayoutList} title="The viewer is not available yet">
-        Lists with filters, paging, editing and deleting will appear here.
-      </EmptyState>
+      <Suspense fallback={<Loading />}>
+        <ViewerTabs />
+      </Suspense>
     </RequireAuth>
   );
 }

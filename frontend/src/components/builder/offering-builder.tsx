@@ -24,7 +24,12 @@ import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 import { notify } from "@/components/ui/toaster";
 import { POLL_INTERVAL_MS, POLL_TIMEOUT_MS, usePublication } from "@/hooks/use-publication";
-import { offerings, publishability, useSalesChannels } from "@/lib/catalog/offerings";
+import {
+  describeOfferingContents,
+  offerings,
+  publishability,
+  useSalesChannels,
+} from "@/lib/catalog/offerings";
 import {
   checkDescription,
   checkName,
@@ -116,7 +121,7 @@ export function OfferingBuilder() {
         emptyText="No offerings yet."
         row={(item) => ({
           title: item.name,
-          detail: `${item.specificationIds.length} spec · ${item.priceIds.length} price · ${item.salesChannels.length} channel`,
+          detail: describeOfferingContents(item),
           aside: (
             <span className="flex shrink-0 items-center gap-2">
               <LifecycleBadge status={item.lifecycleStatus} />

@@ -79,3 +79,17 @@ export function isPublishable(content: Parameters<typeof publishability>[0]): bo
   const check = publishability(content);
   return check.specifications && check.prices && check.salesChannels;
 }
+
+/** "1 spec · 2 prices · 3 channels": what an offering is made of, in one line. */
+export function describeOfferingContents(item: {
+  specificationIds: readonly unknown[];
+  priceIds: readonly unknown[];
+  salesChannels: readonly unknown[];
+}): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [
+    count(item.specificationIds.length, "spec", "specs"),
+    count(item.priceIds.length, "price", "prices"),
+    count(item.salesChannels.length, "channel", "channels"),
+  ].join(" · ");
+}
