@@ -74,6 +74,13 @@ ENGINE_CHARTS = tuple(
 )
 
 
+# The service charts whose service runs worker processes (relay, consumers, saga worker) beside
+# its API; each one's worker Deployments serve metrics and liveness (`workerMetrics`).
+WORKER_CHARTS = tuple(
+    chart for chart in SERVICE_CHARTS if set(service_catalog(chart).get("processes", {})) - {"api"}
+)
+
+
 def keep_only_vendored_dependencies(chart_yaml: Path) -> None:
     chart = load_yaml(chart_yaml)
     chart["dependencies"] = [d for d in chart.get("dependencies", []) if is_vendored(d)]
@@ -186,6 +193,13 @@ def service_chart(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(params=ENGINE_CHARTS)
 def engine_chart(request: pytest.FixtureRequest) -> str:
     """Each service chart whose service talks to the process engine, in turn."""
+    chart: str = request.param
+    return chart
+
+
+@pytest.fixture(params=WORKER_CHARTS)
+def worker_chart(request: pytest.FixtureRequest) -> str:
+    """Each service chart whose service runs worker processes, in turn."""
     chart: str = request.param
     return chart
 

@@ -84,3 +84,25 @@ def test_api_containers_are_probed_on_the_health_endpoints(
         assert api["livenessProbe"]["httpGet"]["path"] == "/health"
         assert api["readinessProbe"]["httpGet"]["path"] == "/health/ready"
         assert api["startupProbe"]["httpGet"]["path"] == "/health"
+
+
+def test_worker_containers_are_probed_on_their_own_metrics_server(
+    rendered_case: list[Any], k8s: Any
+) -> None:
+    """Every worker with a metrics server (`workerMetrics`) listens where the kubelet and
+    Prometheus reach it and is restarted when stuck; without one it is never probed there."""
+    for deployment in k8s.by_kind(rendered_case, "Deployment"):
+        component = deployment["metadata"]["labels"].get("app.kubernetes.io/component")
+        (container, *_) = deployment["spec"]["template"]["spec"]["containers"]
+        env = k8s.env_of(container)
+        ports = {port["name"]: port for port in container.get("ports", [])}
+        where = deployment["metadata"]["name"]
+        if component == "api" or "metrics" not in ports:
+            assert "METRICS_PORT" not in env, where
+            continue
+        assert env["METRICS_PORT"]["value"] == str(ports["metrics"]["containerPort"]), where
+        assert env["METRICS_ADDRESS"]["value"] == "0.0.0.0", where
+        assert container["livenessProbe"]["httpGet"] == {
+            "path": "/health/live",
+            "port": "metrics",
+        }, where

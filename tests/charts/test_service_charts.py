@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ENGINE_CHARTS, SERVICE_CHARTS, service_catalog
+from .conftest import ENGINE_CHARTS, SERVICE_CHARTS, WORKER_CHARTS, load_yaml, service_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "services"
@@ -19,6 +19,11 @@ CHARTS = REPO / "charts"
 IDENTITY = "catalog-identity"
 # The engine user of a service that runs saga steps, from a Secret the chart never renders.
 ENGINE_CREDENTIALS = {"CAMUNDA_USERNAME", "CAMUNDA_PASSWORD"}
+# Where a worker's metrics server listens (catalog_chassis.worker_endpoints), and the
+# annotations of Prometheus' annotation-based pod discovery.
+METRICS_ENV = {"METRICS_PORT", "METRICS_ADDRESS"}
+SCRAPE_ANNOTATIONS = {"prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path"}
+LIVENESS = {"path": "/health/live", "port": "metrics"}
 
 
 def fullname(chart: str) -> str:
@@ -434,3 +439,203 @@ def test_in_the_umbrella_the_services_reach_the_releases_engine(render: Any, k8s
         # The umbrella's `camunda` dependency is named `<release>-camunda`.
         assert data["CAMUNDA_URL"] == "http://catalog-camunda:8080/engine-rest", chart
         assert engine_url(overridden, k8s, chart) == "http://bpm.example/engine-rest", chart
+
+
+# Every worker's metrics and liveness (`workerMetrics`): what the library adds to each worker.
+
+
+def default_metrics_port(chart: str) -> int:
+    """The chart's own `workerMetrics.port` (the store keeps its consumers' 9106)."""
+    return int(load_yaml(CHARTS / chart / "values.yaml")["workerMetrics"]["port"])
+
+
+def workers_of(manifests: list[Any], k8s: Any, chart: str) -> dict[str, dict[str, Any]]:
+    """Each worker Deployment of the chart (its Deployments but the API's), by process."""
+    prefix = f"{fullname(chart)}-"
+    return {
+        deployment["metadata"]["name"].removeprefix(prefix): deployment
+        for deployment in k8s.by_kind(manifests, "Deployment")
+        if deployment["metadata"]["name"].startswith(prefix)
+    }
+
+
+def container_of(deployment: dict[str, Any]) -> dict[str, Any]:
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    found: dict[str, Any] = container
+    return found
+
+
+def annotations_of(deployment: dict[str, Any]) -> dict[str, str]:
+    annotations: dict[str, str] = deployment["spec"]["template"]["metadata"]["annotations"]
+    return annotations
+
+
+def assert_serves_metrics(deployment: dict[str, Any], k8s: Any, port: int) -> None:
+    name = deployment["metadata"]["name"]
+    container = container_of(deployment)
+    env = k8s.env_of(container)
+    assert container["ports"] == [{"name": "metrics", "containerPort": port, "protocol": "TCP"}], (
+        name
+    )
+    assert env["METRICS_PORT"] == {"name": "METRICS_PORT", "value": str(port)}, name
+    # The server's default, 127.0.0.1, could not be reached by Prometheus or the kubelet.
+    assert env["METRICS_ADDRESS"] == {"name": "METRICS_ADDRESS", "value": "0.0.0.0"}, name
+    assert {
+        key: value for key, value in annotations_of(deployment).items() if key in SCRAPE_ANNOTATIONS
+    } == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(port),
+        "prometheus.io/path": "/metrics",
+    }, name
+
+
+def assert_serves_no_metrics(deployment: dict[str, Any], k8s: Any) -> None:
+    name = deployment["metadata"]["name"]
+    container = container_of(deployment)
+    assert "metrics" not in [port["name"] for port in container.get("ports", [])], name
+    assert not METRICS_ENV & set(k8s.env_of(container)), name
+    assert not SCRAPE_ANNOTATIONS & set(annotations_of(deployment)), name
+
+
+def test_every_worker_serves_metrics_and_liveness_on_a_port_of_its_own(
+    render: Any, k8s: Any, worker_chart: str
+) -> None:
+    manifests = render(worker_chart)
+    port = default_metrics_port(worker_chart)
+    workers = workers_of(manifests, k8s, worker_chart)
+
+    assert set(workers) == set(worker_processes(worker_chart))
+    for process, deployment in workers.items():
+        assert_serves_metrics(deployment, k8s, port)
+        container = container_of(deployment)
+        liveness, startup = container["livenessProbe"], container["startupProbe"]
+        assert liveness["httpGet"] == LIVENESS, process
+        assert startup["httpGet"] == LIVENESS, process
+        # A stuck loop answers 503 after 30 s: a few failed checks then restart the process.
+        assert liveness["failureThreshold"] * liveness["periodSeconds"] <= 60, process
+        assert liveness["timeoutSeconds"] >= 1, process
+        # A slow start is not a stuck loop: the startup probe gives it a minute.
+        assert startup["failureThreshold"] * startup["periodSeconds"] >= 60, process
+        assert "readinessProbe" not in container, process  # workers get no traffic
+    # Per worker container, never in the ConfigMap the API reads too.
+    assert not METRICS_ENV & set(config(manifests, k8s, worker_chart))
+
+
+def test_the_api_gets_none_of_the_worker_metrics(render: Any, k8s: Any, service_chart: str) -> None:
+    manifests = render(service_chart)
+    api = k8s.named(manifests, "Deployment", fullname(service_chart))
+
+    assert_serves_no_metrics(api, k8s)
+    # It serves /metrics on its HTTP port and is probed there.
+    assert [port["name"] for port in container_of(api)["ports"]] == ["http"]
+    assert container_of(api)["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+    assert not METRICS_ENV & set(config(manifests, k8s, service_chart))
+
+
+def test_worker_metrics_can_be_switched_off(render: Any, k8s: Any, worker_chart: str) -> None:
+    manifests = render(worker_chart, {"workerMetrics": {"enabled": False}})
+    workers = workers_of(manifests, k8s, worker_chart)
+
+    assert set(workers) == set(worker_processes(worker_chart))
+    for process, deployment in workers.items():
+        assert_serves_no_metrics(deployment, k8s)
+        container = container_of(deployment)
+        assert "ports" not in container, process
+        # No server, nothing to probe (a named port `metrics` would not exist).
+        assert "livenessProbe" not in container, process
+        assert "startupProbe" not in container, process
+
+
+def test_the_scrape_annotations_can_be_switched_off_alone(
+    render: Any, k8s: Any, worker_chart: str
+) -> None:
+    manifests = render(worker_chart, {"workerMetrics": {"scrapeAnnotations": False}})
+
+    for process, deployment in workers_of(manifests, k8s, worker_chart).items():
+        container = container_of(deployment)
+        assert [port["name"] for port in container["ports"]] == ["metrics"], process
+        assert set(k8s.env_of(container)) >= METRICS_ENV, process
+        assert container["livenessProbe"]["httpGet"] == LIVENESS, process
+        assert not SCRAPE_ANNOTATIONS & set(annotations_of(deployment)), process
+
+
+def test_one_port_value_moves_the_setting_the_port_and_the_annotation(
+    render: Any, k8s: Any, worker_chart: str
+) -> None:
+    manifests = render(worker_chart, {"workerMetrics": {"port": 9200}})
+
+    for process, deployment in workers_of(manifests, k8s, worker_chart).items():
+        assert_serves_metrics(deployment, k8s, 9200)
+        # The probes follow the named port.
+        assert container_of(deployment)["livenessProbe"]["httpGet"] == LIVENESS, process
+
+
+def test_a_workers_own_probes_win_over_the_charts(render: Any, k8s: Any, worker_chart: str) -> None:
+    first, *others = sorted(worker_processes(worker_chart))
+    own = {
+        "livenessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 30},
+        "startupProbe": {"tcpSocket": {"port": "metrics"}, "failureThreshold": 90},
+    }
+    manifests = render(
+        worker_chart,
+        {
+            "workers": {first: own},
+            "workerMetrics": {"livenessProbe": {"periodSeconds": 20}},
+        },
+    )
+    workers = workers_of(manifests, k8s, worker_chart)
+
+    mine = container_of(workers[first])
+    assert mine["livenessProbe"] == own["livenessProbe"]
+    assert mine["startupProbe"] == own["startupProbe"]
+    assert_serves_metrics(workers[first], k8s, default_metrics_port(worker_chart))
+    for process in others:
+        liveness = container_of(workers[process])["livenessProbe"]
+        # The chart's probe, tuned in place.
+        assert liveness["httpGet"] == LIVENESS, process
+        assert liveness["periodSeconds"] == 20, process
+
+
+def test_null_removes_a_probe_of_the_charts_from_every_worker(
+    render: Any, k8s: Any, worker_chart: str
+) -> None:
+    manifests = render(worker_chart, {"workerMetrics": {"livenessProbe": None}})
+
+    for process, deployment in workers_of(manifests, k8s, worker_chart).items():
+        container = container_of(deployment)
+        assert "livenessProbe" not in container, process
+        assert container["startupProbe"]["httpGet"] == LIVENESS, process
+        assert_serves_metrics(deployment, k8s, default_metrics_port(worker_chart))
+
+
+def test_the_charts_pod_annotations_win_over_the_scrape_annotations(
+    render: Any, k8s: Any, worker_chart: str
+) -> None:
+    manifests = render(
+        worker_chart, {"podAnnotations": {"prometheus.io/scrape": "false", "team": "x"}}
+    )
+    port = str(default_metrics_port(worker_chart))
+
+    for process, deployment in workers_of(manifests, k8s, worker_chart).items():
+        annotations = annotations_of(deployment)
+        assert annotations["prometheus.io/scrape"] == "false", process
+        assert annotations["prometheus.io/port"] == port, process
+        assert annotations["team"] == "x", process
+    api = annotations_of(k8s.named(manifests, "Deployment", fullname(worker_chart)))
+    assert api["team"] == "x"
+    assert "prometheus.io/port" not in api
+
+
+def test_in_the_umbrella_each_service_switches_its_worker_metrics_on_its_own(
+    render: Any, k8s: Any
+) -> None:
+    off, *on = WORKER_CHARTS
+    manifests = render("catalog", {off: {"workerMetrics": {"enabled": False}}})
+
+    for deployment in workers_of(manifests, k8s, off).values():
+        assert_serves_no_metrics(deployment, k8s)
+    for chart in on:
+        workers = workers_of(manifests, k8s, chart)
+        assert set(workers) == set(worker_processes(chart)), chart
+        for deployment in workers.values():
+            assert_serves_metrics(deployment, k8s, default_metrics_port(chart))

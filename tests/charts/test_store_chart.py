@@ -1,6 +1,6 @@
 """The store chart's own settings: the CQRS read side on MongoDB and a search engine, without
 a Postgres database, a migration Job or an outbox relay; its Secret-held URLs and account
-password, the write services it asks, the consumers' Prometheus metrics and its saga worker.
+password, the write services it asks, its workers' Prometheus metrics and its saga worker.
 
 What every service chart renders is tested in test_service_charts.py.
 """
@@ -34,6 +34,8 @@ SECRET_SETTINGS = {
 }
 # The engine user every process gets from the library (test_service_charts.py tests it).
 ENGINE_CREDENTIALS = {"CAMUNDA_USERNAME", "CAMUNDA_PASSWORD"}
+# Where each worker serves its metrics and liveness (the library's `workerMetrics`).
+METRICS_ENV = {"METRICS_PORT", "METRICS_ADDRESS"}
 SCRAPE_ANNOTATIONS = ("prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path")
 
 
@@ -64,9 +66,8 @@ def test_store_settings_are_in_the_config_map(render: Any, k8s: Any) -> None:
     assert data["SEARCH_ENGINE"] == "elasticsearch"
     assert data["SEARCH_ALIAS"] == "store-offerings"
     assert data["CATALOG_USERNAME"] == "store"
-    assert data["METRICS_PORT"] == "9106"
-    # The service's default (127.0.0.1) could not be scraped from outside the pod.
-    assert data["METRICS_ADDRESS"] == "0.0.0.0"
+    # Each worker's own container env, not the settings the API shares.
+    assert not METRICS_ENV & set(data)
     for variable in SECRET_SETTINGS:
         assert variable not in data
     assert "DATABASE_URL" not in data
@@ -94,7 +95,9 @@ def test_every_process_reads_the_urls_and_the_password_from_existing_secrets(
     for deployment in deployments:
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         env = k8s.env_of(container)
-        assert set(env) == set(SECRET_SETTINGS) | ENGINE_CREDENTIALS
+        # The workers' metrics server beside them (plain values, no Secret).
+        metrics = set() if deployment["metadata"]["name"] == FULLNAME else METRICS_ENV
+        assert set(env) == set(SECRET_SETTINGS) | ENGINE_CREDENTIALS | metrics
         for variable, (_, secret) in SECRET_SETTINGS.items():
             assert env[variable]["valueFrom"]["secretKeyRef"] == {"name": secret, "key": variable}
     assert k8s.by_kind(manifests, "Secret") == []
@@ -133,54 +136,48 @@ def test_no_database_no_migration_job_and_no_relay(render: Any, k8s: Any) -> Non
     assert "DATABASE_URL" not in config(manifests, k8s)
 
 
-def test_the_consumers_serve_prometheus_metrics_on_a_named_port(render: Any, k8s: Any) -> None:
+def test_both_workers_serve_prometheus_metrics_on_the_consumers_port(render: Any, k8s: Any) -> None:
     manifests = render("store")
-    consumers = container_of(manifests, k8s, CONSUMERS)
-    annotations = pod_annotations(manifests, k8s, CONSUMERS)
 
-    assert consumers["command"] == ["python", "-m", "store_service.entrypoints.consumers"]
-    assert consumers["ports"] == [{"name": "metrics", "containerPort": 9106, "protocol": "TCP"}]
-    assert annotations["prometheus.io/scrape"] == "true"
-    assert annotations["prometheus.io/port"] == "9106"
-    assert annotations["prometheus.io/path"] == "/metrics"
+    # The consumers (the projection lag) and, now, the saga worker: both on 9106, where the
+    # consumers have always been scraped.
+    for name in (CONSUMERS, SAGA_WORKER):
+        container = container_of(manifests, k8s, name)
+        assert container["ports"] == [
+            {"name": "metrics", "containerPort": 9106, "protocol": "TCP"}
+        ], name
+        env = k8s.env_of(container)
+        assert env["METRICS_PORT"]["value"] == "9106", name
+        assert env["METRICS_ADDRESS"]["value"] == "0.0.0.0", name
+        assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "metrics"}
+        annotations = pod_annotations(manifests, k8s, name)
+        assert annotations["prometheus.io/scrape"] == "true", name
+        assert annotations["prometheus.io/port"] == "9106", name
+        assert annotations["prometheus.io/path"] == "/metrics", name
     # The API serves /metrics on its HTTP port; it has no metrics port of its own.
     api = container_of(manifests, k8s, FULLNAME)
     assert [port["name"] for port in api["ports"]] == ["http"]
+    assert not METRICS_ENV & set(k8s.env_of(api))
     assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(manifests, k8s, FULLNAME))
-    # The saga worker serves nothing: no port, nothing to scrape.
-    assert "ports" not in container_of(manifests, k8s, SAGA_WORKER)
-    assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(manifests, k8s, SAGA_WORKER))
 
 
-def test_one_metrics_port_value_moves_the_setting_the_port_and_the_annotation(
-    render: Any, k8s: Any
-) -> None:
-    manifests = render("store", {"metrics": {"port": 9200}})
-
-    assert config(manifests, k8s)["METRICS_PORT"] == "9200"
-    (port,) = container_of(manifests, k8s, CONSUMERS)["ports"]
-    assert port["containerPort"] == 9200
-    assert pod_annotations(manifests, k8s, CONSUMERS)["prometheus.io/port"] == "9200"
+def test_the_store_has_no_metrics_block_of_its_own(loaded_charts: dict[str, helm.Chart]) -> None:
+    # Folded into the library's `workerMetrics`: the old block is refused, not ignored.
+    with pytest.raises(helm.HelmValuesError):
+        loaded_charts["store"].render(values={"metrics": {"port": 9200}}, name="catalog")
 
 
-def test_metrics_and_their_annotations_can_be_switched_off(render: Any, k8s: Any) -> None:
-    unannotated = render("store", {"metrics": {"scrapeAnnotations": False}})
-    assert container_of(unannotated, k8s, CONSUMERS)["ports"][0]["name"] == "metrics"
-    assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(unannotated, k8s, CONSUMERS))
+def test_switched_off_the_workers_get_no_metrics_port(render: Any, k8s: Any) -> None:
+    manifests = render("store", {"workerMetrics": {"enabled": False}})
 
-    off = render("store", {"metrics": {"enabled": False}})
-    assert config(off, k8s)["METRICS_PORT"] == "0"
-    assert "ports" not in container_of(off, k8s, CONSUMERS)
-    assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(off, k8s, CONSUMERS))
-
-
-def test_the_charts_pod_annotations_win_over_the_scrape_annotations(render: Any, k8s: Any) -> None:
-    manifests = render("store", {"podAnnotations": {"prometheus.io/scrape": "false", "team": "x"}})
-
-    annotations = pod_annotations(manifests, k8s, CONSUMERS)
-    assert annotations["prometheus.io/scrape"] == "false"
-    assert annotations["prometheus.io/port"] == "9106"
-    assert pod_annotations(manifests, k8s, FULLNAME)["team"] == "x"
+    for name in (CONSUMERS, SAGA_WORKER):
+        container = container_of(manifests, k8s, name)
+        assert "ports" not in container, name
+        # Unset: the store's processes serve no metrics at all.
+        assert not METRICS_ENV & set(k8s.env_of(container)), name
+        assert "livenessProbe" not in container, name
+        assert not set(SCRAPE_ANNOTATIONS) & set(pod_annotations(manifests, k8s, name))
+    assert not METRICS_ENV & set(config(manifests, k8s))
 
 
 def test_the_api_is_ready_only_with_its_dependencies(render: Any, k8s: Any) -> None:
@@ -218,7 +215,6 @@ def test_each_peer_url_is_set_on_its_own(render: Any, k8s: Any) -> None:
         pytest.param({"search": {"engine": "opensearch"}}, id="search engine"),
         pytest.param({"mongodb": {"database": "other"}}, id="database"),
         pytest.param({"pricing": {"url": "http://own.example"}}, id="peer URL"),
-        pytest.param({"metrics": {"port": 9200}}, id="metrics port"),
     ],
 )
 def test_a_changed_setting_rolls_the_pods(render: Any, k8s: Any, values: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import helm_python as helm
 import pytest
 
-from .conftest import ENGINE_CHARTS
+from .conftest import ENGINE_CHARTS, WORKER_CHARTS
 
 INSECURE_SERVICE_VALUES = {
     "writable root filesystem": {"securityContext": {"readOnlyRootFilesystem": False}},
@@ -44,7 +44,7 @@ MALFORMED_OWN_VALUES: dict[str, dict[str, dict[str, Any]]] = {
         "secret name that is no DNS name": {"mongodb": {"existingSecret": "Store_Mongo"}},
         "offering URL without a scheme": {"offering": {"url": "svc"}},
         "identity URL without a scheme": {"identity": {"url": "svc"}},
-        "metrics port below 1024": {"metrics": {"port": 80}},
+        "the metrics block folded into workerMetrics": {"metrics": {"port": 9106}},
     },
 }
 
@@ -59,6 +59,21 @@ MALFORMED_ENGINE_VALUES = {
     "engine flag as a string": {"processEngine": {"enabled": "false"}},
     "a saga worker without an engine": {"processEngine": {"enabled": False}},
     "saga worker without resources": {"workers": {"saga-worker": {"resources": None}}},
+}
+
+# What every chart with workers (`workerMetrics`) refuses.
+MALFORMED_WORKER_METRICS_VALUES = {
+    "worker metrics port below 1024": {"workerMetrics": {"port": 80}},
+    "worker metrics port above 65535": {"workerMetrics": {"port": 70000}},
+    "worker metrics port as a string": {"workerMetrics": {"port": "9100"}},
+    "worker metrics port of the collector sidecar (OTLP)": {"workerMetrics": {"port": 4318}},
+    "worker metrics port of the collector sidecar (health)": {"workerMetrics": {"port": 13133}},
+    "worker metrics flag as a string": {"workerMetrics": {"enabled": "false"}},
+    "scrape annotations flag as a string": {"workerMetrics": {"scrapeAnnotations": "yes"}},
+    "misspelt worker metrics key": {"workerMetrics": {"address": "0.0.0.0"}},
+    "worker liveness probe that is no probe": {"workerMetrics": {"livenessProbe": "http"}},
+    "worker startup probe that is no probe": {"workerMetrics": {"startupProbe": 10}},
+    "a worker's own probe that is no probe": {"workers": {"consumers": {"livenessProbe": "x"}}},
 }
 
 MALFORMED_UMBRELLA_VALUES = {
@@ -111,6 +126,28 @@ def test_schema_rejects_values_that_break_a_rule(
 ) -> None:
     with pytest.raises(helm.HelmValuesError):
         loaded_charts[chart].render(values=values, name="catalog")
+
+
+@pytest.mark.parametrize(
+    "values", [pytest.param(v, id=k) for k, v in MALFORMED_WORKER_METRICS_VALUES.items()]
+)
+def test_worker_metrics_schema_rejects_values_that_break_a_rule(
+    loaded_charts: dict[str, helm.Chart], worker_chart: str, values: dict[str, Any]
+) -> None:
+    with pytest.raises(helm.HelmValuesError):
+        loaded_charts[worker_chart].render(values=values, name="catalog")
+
+
+def test_only_a_service_with_workers_takes_worker_metrics(
+    loaded_charts: dict[str, helm.Chart], service_chart: str
+) -> None:
+    values = {"workerMetrics": {"port": 9300}}
+
+    if service_chart in WORKER_CHARTS:
+        loaded_charts[service_chart].render(values=values, name="catalog")
+    else:
+        with pytest.raises(helm.HelmValuesError):
+            loaded_charts[service_chart].render(values=values, name="catalog")
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,15 @@ A service chart renders them with:
 The API may get service-specific additions (YAML strings), e.g. identity's signing keys:
   (dict "root" . "extraEnv" "..." "extraVolumes" "..." "extraVolumeMounts" "...")
 The workers may get them too, for every worker and per worker, e.g. the store's Secret-held
-settings and its consumers' metrics port:
+settings:
   (dict "root" . "extraEnv" "..." "workers" (dict "consumers" (dict "extraPorts" "..."
         "podAnnotations" (dict ...))))
 A worker's own additions replace the common ones of the same key. Every workload takes
-"extraPorts" (YAML list of ContainerPorts, after the API's `http`) and "podAnnotations" (a
-map, under the chart's `podAnnotations`, which win on the same key).
+"extraPorts" (YAML list of ContainerPorts, after the API's `http` or the worker's `metrics`)
+and "podAnnotations" (a map, under the chart's `podAnnotations`, which win on the same key).
+
+Every worker serves its metrics and liveness on a port of its own (the chart's `workerMetrics`,
+see catalog-lib.workerMetrics); the API serves /metrics on its HTTP port and gets none of it.
 */}}
 
 {{- define "catalog-lib.deployment" -}}
@@ -49,12 +52,42 @@ map, under the chart's `podAnnotations`, which win on the same key).
 {{- end }}
 {{- end }}
 
+{{/*
+What a worker's metrics server (catalog_chassis.worker_endpoints) adds to its Deployment when
+the chart's `workerMetrics.enabled`, as JSON: the container port `metrics`, METRICS_PORT and
+METRICS_ADDRESS (0.0.0.0: the server's default, 127.0.0.1, cannot be reached from outside the
+pod) in the container's env (never in the ConfigMap, which the API reads too), the startup and
+liveness probes on /health/live (a worker's own `startupProbe`/`livenessProbe` win) and, with
+`scrapeAnnotations`, Prometheus' annotations (under every other pod annotation). `{}` when
+off, or in a chart without `workerMetrics` (no workers). Takes the root context.
+*/}}
+{{- define "catalog-lib.workerMetrics" -}}
+{{- $metrics := .Values.workerMetrics | default dict }}
+{{- $added := dict }}
+{{- if $metrics.enabled }}
+{{- $port := int $metrics.port }}
+{{- $_ := set $added "port" $port }}
+{{- $_ := set $added "probes" (pick $metrics "startupProbe" "livenessProbe") }}
+{{- if $metrics.scrapeAnnotations }}
+{{- $_ := set $added "podAnnotations" (dict
+      "prometheus.io/scrape" "true"
+      "prometheus.io/port" (toString $port)
+      "prometheus.io/path" "/metrics") }}
+{{- end }}
+{{- end }}
+{{- toJson $added }}
+{{- end }}
+
 {{/* One Deployment. Internal: use catalog-lib.deployment or catalog-lib.workers. */}}
 {{- define "catalog-lib.workload" -}}
 {{- $root := .root }}
 {{- $spec := .spec }}
 {{- $v := $root.Values }}
 {{- $selector := dict "root" $root "component" .component }}
+{{- $metrics := dict }}
+{{- if not .http }}
+{{- $metrics = include "catalog-lib.workerMetrics" $root | fromJson }}
+{{- end }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -74,7 +107,7 @@ spec:
     metadata:
       annotations:
         {{- include "catalog-lib.configChecksums" $root | nindent 8 }}
-        {{- with merge (dict) ($v.podAnnotations | default dict) (.extras.podAnnotations | default dict) }}
+        {{- with merge (dict) ($v.podAnnotations | default dict) (.extras.podAnnotations | default dict) ($metrics.podAnnotations | default dict) }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
       labels:
@@ -101,11 +134,16 @@ spec:
           command:
             {{- toYaml . | nindent 12 }}
           {{- end }}
-          {{- if or .http .extras.extraPorts }}
+          {{- if or .http $metrics.port .extras.extraPorts }}
           ports:
             {{- if .http }}
             - name: http
               containerPort: {{ $v.containerPort }}
+              protocol: TCP
+            {{- end }}
+            {{- with $metrics.port }}
+            - name: metrics
+              containerPort: {{ int . }}
               protocol: TCP
             {{- end }}
             {{- with .extras.extraPorts }}
@@ -120,11 +158,18 @@ spec:
             {{- with include "catalog-lib.processEngineEnv" $root | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- with $metrics.port }}
+            - name: METRICS_PORT
+              value: {{ int . | quote }}
+            - name: METRICS_ADDRESS
+              value: "0.0.0.0"
+            {{- end }}
             {{- with .extras.extraEnv }}
             {{- . | nindent 12 }}
             {{- end }}
+          {{- $defaultProbes := $metrics.probes | default dict }}
           {{- range $probe := list "startupProbe" "livenessProbe" "readinessProbe" }}
-          {{- with get $spec $probe }}
+          {{- with get $spec $probe | default (get $defaultProbes $probe) }}
           {{ $probe }}:
             {{- toYaml . | nindent 12 }}
           {{- end }}

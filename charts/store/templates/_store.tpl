@@ -52,26 +52,3 @@ carry credentials) and the password of the account it reads the write services w
       name: {{ include "store.catalogAccountSecretName" . }}
       key: {{ .Values.catalogAccount.secretKey }}
 {{- end }}
-
-{{/* METRICS_PORT: where the consumers process serves Prometheus metrics; 0 turns it off. */}}
-{{- define "store.metricsPort" -}}
-{{- if .Values.metrics.enabled }}{{ .Values.metrics.port }}{{ else }}0{{ end }}
-{{- end }}
-
-{{/*
-What the consumers Deployment adds to the library's worker: the `metrics` container port
-and, when asked, the annotations of Prometheus' annotation-based pod discovery.
-*/}}
-{{- define "store.consumersExtras" -}}
-{{- $extras := dict }}
-{{- if .Values.metrics.enabled }}
-{{- $_ := set $extras "extraPorts" (printf "- name: metrics\n  containerPort: %d\n  protocol: TCP" (int .Values.metrics.port)) }}
-{{- if .Values.metrics.scrapeAnnotations }}
-{{- $_ := set $extras "podAnnotations" (dict
-      "prometheus.io/scrape" "true"
-      "prometheus.io/port" (toString .Values.metrics.port)
-      "prometheus.io/path" "/metrics") }}
-{{- end }}
-{{- end }}
-{{- toJson $extras }}
-{{- end }}

@@ -24,8 +24,6 @@ class StoreSettings(ServiceSettings):
     pricing_url: str = "http://127.0.0.1:8004"
     offering_url: str = "http://127.0.0.1:8005"
     identity_url: str = "http://127.0.0.1:8001"
-    # Where the projection process serves its Prometheus metrics (0: not at all).
-    metrics_port: int | None = 9106
     # The store's own account for reading the write services (any role reads).
     catalog_username: str = "store"
     catalog_password: SecretStr = SecretStr("")
