@@ -48,12 +48,12 @@ migrate: deps ## alembic upgrade head for every service
 lint: deps ## ruff, formatting, mypy, import contracts; tsc and eslint over the web UI
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/chassis/src libs/testing/src services/*/src
+	$(UV) run mypy libs/chassis/src libs/testing/src services/*/src operators/*/src
 # dev/ is imported as the namespace package `dev` (dev.localplatform): its module names
 # start at the repository root, unlike the src layouts above, hence a run of its own.
 	$(UV) run mypy --explicit-package-bases dev
 	$(UV) run lint-imports
-	$(UV) run vulture libs/chassis/src services/*/src services/*/migrations dev vulture_whitelist.py
+	$(UV) run vulture libs/chassis/src services/*/src services/*/migrations operators/*/src operators/*/vulture_whitelist.py dev vulture_whitelist.py
 	@$(PLATFORM) lint-frontend
 
 test: lint ## lint, then every test tier (starts the platform for the tiers that need it)

@@ -4,9 +4,10 @@ Tiers: unit (no infrastructure) -> `dev/platform.py up` -> integration + compone
 A tier without tests passes, but the run as a whole fails when no test ran at all.
 
 Coverage (lines and branches) is measured over the unit and integration tiers together, on
-libs/chassis/src and every services/*/src; when both tiers ran, the gate applies: every
-service's domain/ and application/ (each on its own) at least 90 %, everything measured at
-least 80 %. A failed gate counts as one failure. HTML report: .local/coverage/html/.
+libs/chassis/src, every services/*/src and every operators/*/src; when both tiers ran, the
+gate applies: every service's domain/ and application/ (each on its own) at least 90 %,
+everything measured at least 80 %. A failed gate counts as one failure. HTML report:
+.local/coverage/html/.
 
 In CI (CI=true) a skipped test fails unless tests/allowed-skips.txt lists it (conftest.py).
 The last line is the total, e.g. `42 passed, 0 failed, 3 skipped`.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / ".local" / "test-reports"
-TEST_ROOTS = ("libs", "services", "tests")
+TEST_ROOTS = ("libs", "services", "operators", "tests")
 PYTEST_NO_TESTS_COLLECTED = 5
 
 COVERAGE_DATA = ROOT / ".local" / "coverage" / ".coverage"  # as in pyproject.toml
@@ -111,8 +112,13 @@ def read_junit(report: Path) -> Outcome:
 
 
 def measured_sources() -> list[Path]:
-    """The code under measurement: the chassis and every service's src (found, not listed)."""
-    return [ROOT / "libs" / "chassis" / "src", *sorted(ROOT.glob("services/*/src"))]
+    """The code under measurement: the chassis, every service's and every operator's src
+    (found, not listed)."""
+    return [
+        ROOT / "libs" / "chassis" / "src",
+        *sorted(ROOT.glob("services/*/src")),
+        *sorted(ROOT.glob("operators/*/src")),
+    ]
 
 
 def coverage_args() -> list[str]:

@@ -1,0 +1,1 @@
+"""The catalog operator: BPMN definitions and database migrations as Kubernetes resources."""

@@ -1,0 +1,1 @@
+"""One module per reconcile step, `handle_<verb>_<noun>.py`; main.py only delegates here."""

@@ -1,0 +1,66 @@
+"""kopf's entry points and startup settings: registered for the right resources, watches bounded."""
+
+from __future__ import annotations
+
+import kopf
+
+from catalog_operator import bootstrap, main
+from catalog_operator.config import OperatorConfig
+
+
+def test_startup_bounds_every_watch_so_a_silently_dead_one_is_reopened() -> None:
+    settings = kopf.OperatorSettings()
+    config = OperatorConfig(watch_server_timeout=120, watch_client_timeout=150, connect_timeout=5)
+
+    bootstrap.apply_settings(settings, config)
+
+    assert settings.watching.server_timeout == 120
+    assert settings.watching.client_timeout == 150
+    assert settings.watching.connect_timeout == 5
+    assert settings.networking.connect_timeout == 5
+    assert settings.networking.request_timeout == config.request_timeout
+
+
+def test_the_client_gives_up_on_a_watch_after_the_server_would_have_ended_it() -> None:
+    config = OperatorConfig()
+
+    assert config.watch_client_timeout > config.watch_server_timeout
+
+
+def test_startup_uses_the_catalog_prefix_for_what_kopf_stores_on_resources() -> None:
+    settings = kopf.OperatorSettings()
+
+    bootstrap.apply_settings(settings, OperatorConfig())
+
+    assert settings.persistence.finalizer == "catalog.example/operator"
+    assert isinstance(settings.persistence.progress_storage, kopf.AnnotationsProgressStorage)
+    assert settings.peering.standalone is True
+
+
+def handlers_of(plural: str) -> dict[str, set[str]]:
+    """The handler ids registered for ``plural`` by kind of handler."""
+    registry = kopf.get_default_registry()
+    registered: dict[str, set[str]] = {}
+    for kind, handlers in (("changing", registry._changing), ("spawning", registry._spawning)):
+        for handler in handlers.get_all_handlers():
+            if handler.selector is not None and handler.selector.any_name == plural:
+                reason = getattr(handler, "reason", None)
+                registered.setdefault(kind, set()).add(f"{handler.id}:{reason}")
+    return registered
+
+
+def test_process_definitions_are_deployed_on_create_update_and_resume_and_rechecked() -> None:
+    registered = handlers_of("processdefinitions")
+
+    assert main.deploy_process_definition is not None
+    assert {h.split(":")[0] for h in registered["changing"]} == {"deploy"}
+    assert {h.split(":")[0] for h in registered["spawning"]} == {"recheck"}
+    assert len(registered["changing"]) == 3
+
+
+def test_database_migrations_are_run_on_create_update_and_resume_and_never_deleted() -> None:
+    registered = handlers_of("databasemigrations")
+
+    assert {h.split(":")[0] for h in registered["changing"]} == {"migrate"}
+    assert len(registered["changing"]) == 3
+    assert not any("delete" in h.lower() for h in registered["changing"])
