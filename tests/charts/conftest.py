@@ -52,13 +52,17 @@ def chart_metadata(chart: str) -> dict[str, Any]:
 ALL_CHARTS = tuple(sorted(path.parent.name for path in CHARTS.glob("*/Chart.yaml")))
 # The charts the tests render; the library chart is rendered through them.
 APPLICATION_CHARTS = tuple(c for c in ALL_CHARTS if chart_metadata(c).get("type") != "library")
-# The service charts: thin charts on the library, one per service of services/.
-SERVICE_CHARTS = tuple(
+# The charts built on the library: the service charts and the web UI's.
+LIBRARY_CHARTS = tuple(
     chart
     for chart in APPLICATION_CHARTS
     if chart != UMBRELLA
     and LIBRARY in {d["name"] for d in chart_metadata(chart).get("dependencies", [])}
 )
+# The service charts: thin charts on the library, one per service of services/.
+SERVICE_CHARTS = tuple(chart for chart in LIBRARY_CHARTS if (SERVICES / chart).is_dir())
+# The web UI's chart (frontend/, a Next.js server): on the library, but no service of services/.
+FRONTEND = "frontend"
 
 
 def service_catalog(chart: str) -> dict[str, Any]:
@@ -96,7 +100,7 @@ def built_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     keep_only_vendored_dependencies(workdir / "catalog" / "Chart.yaml")
     # Leaves first: the umbrella packages each service chart together with its library.
-    for chart in (*SERVICE_CHARTS, UMBRELLA):
+    for chart in (*LIBRARY_CHARTS, UMBRELLA):
         helm.dependency_update(workdir / chart)
     return workdir
 

@@ -93,6 +93,7 @@ def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> No
         "pricing": "ok",
         "offering": "ok",
         "store": "ok",
+        "frontend": "ok",
         "rabbitmq-cluster": "ok",
         "mongodb-replicaset": "ok",
     }
@@ -134,6 +135,7 @@ def test_every_value_is_documented(charts_dir: Path) -> None:
         "pricing",
         "offering",
         "store",
+        "frontend",
     } <= {values_file.parent.name for values_file in values_files}
     for values_file in values_files:
         assert undocumented_keys(values_file.read_text()) == [], values_file.parent.name
