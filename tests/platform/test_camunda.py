@@ -23,7 +23,7 @@ from catalog_testing import platform_setting
 from dev.localplatform import camunda
 from dev.localplatform.discovery import ServiceSpec, load_service
 from dev.localplatform.errors import PlatformError
-from dev.localplatform.paths import REPO_ROOT, Layout
+from dev.localplatform.paths import DEFAULT_LAYOUT, REPO_ROOT, Layout
 from dev.localplatform.platform_env import build_platform_env
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
 from dev.localplatform.services import CAMUNDA_KEYS, service_env
@@ -582,7 +582,7 @@ def test_status_reports_the_engine() -> None:
 def test_the_running_engine_has_no_secret_on_its_command_line() -> None:
     secrets = [
         platform_setting("CAMUNDA_ADMIN_PASSWORD"),
-        (Layout(REPO_ROOT).secrets / camunda.DATABASE_PASSWORD_SECRET).read_text().strip(),
+        (DEFAULT_LAYOUT.secrets / camunda.DATABASE_PASSWORD_SECRET).read_text().strip(),
     ]
     command_lines = [
         line
