@@ -1,9 +1,11 @@
 """Login throttling through the edge: a client guessing admin's password is slowed down
 however it forges X-Forwarded-For, and admin still logs in from another address. Clients
-are told apart by their source address (127.0.0.2, 127.0.0.3, ... all reach the edge)."""
+are told apart by their source address (any 127.x.y.z reaches the edge); each run draws
+fresh ones, as the counts of an earlier run stay for the throttle's 15-minute window."""
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import AsyncIterator
 
@@ -20,15 +22,20 @@ def client_from(edge_url: str, address: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=edge_url, transport=transport, timeout=10)
 
 
+def fresh_loopback_address() -> str:
+    """A loopback address no earlier run used (127.0.0.1 is everyone else's)."""
+    return f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(2, 254)}"
+
+
 @pytest.fixture
 async def guesser(edge_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_from(edge_url, "127.0.0.2") as client:
+    async with client_from(edge_url, fresh_loopback_address()) as client:
         yield client
 
 
 @pytest.fixture
 async def admin_elsewhere(edge_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_from(edge_url, "127.0.0.3") as client:
+    async with client_from(edge_url, fresh_loopback_address()) as client:
         yield client
 
 

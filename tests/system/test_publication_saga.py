@@ -129,8 +129,13 @@ async def test_publish_ends_published_with_prices_locked_and_in_the_store_and_re
     in_store = await edge.get(f"/api/v1/store/offerings/{draft['id']}")
     assert in_store.status_code == 200, in_store.text
     assert sorted(p["id"] for p in in_store.json()["prices"]) == sorted(p["id"] for p in prices)
-    [instance] = await history(engine, draft["id"])
-    assert instance["state"] == "COMPLETED"
+
+    # The engine records the end once the last step's completion commits (just after it).
+    async def completed() -> bool:
+        [instance] = await history(engine, draft["id"])
+        return bool(instance["state"] == "COMPLETED")
+
+    await eventually(completed)
     # A locked price refuses change while the offering is published.
     change = await edge.patch(
         f"/api/v1/prices/{prices[0]['id']}",
@@ -173,8 +178,12 @@ async def test_a_price_held_by_another_publication_sends_the_offering_back_to_dr
     assert await lock_of(edge, admin, free) is None
     assert await lock_of(edge, admin, held) == holder
     assert (await edge.get(f"/api/v1/store/offerings/{second['id']}")).status_code == 404
-    [instance] = await history(engine, second["id"])
-    assert instance["state"] == "COMPLETED"  # compensated to its end: no incident
+
+    async def compensated() -> bool:  # to its end: no incident
+        [instance] = await history(engine, second["id"])
+        return bool(instance["state"] == "COMPLETED")
+
+    await eventually(compensated)
     # Fixed (the held price replaced), it publishes.
     fixed = await edge.patch(
         f"/api/v1/offerings/{second['id']}",
