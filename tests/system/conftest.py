@@ -13,7 +13,7 @@ import pytest
 
 from catalog_chassis.messaging.topology import consumer_queue
 from catalog_chassis.workflow.engine import EngineClient
-from catalog_testing import platform_setting, rabbitmq_url  # noqa: F401  (fixture)
+from catalog_testing import admin_engine, platform_setting, rabbitmq_url  # noqa: F401  (fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 LOGS = REPO / ".local" / "logs"
@@ -93,13 +93,8 @@ def queue_drained() -> Callable[..., Awaitable[None]]:
 @pytest.fixture
 async def engine() -> AsyncIterator[EngineClient]:
     """The process engine's REST API, as its admin."""
-    client = EngineClient(
-        platform_setting("CAMUNDA_URL"),
-        username=platform_setting("CAMUNDA_ADMIN_USERNAME"),
-        password=platform_setting("CAMUNDA_ADMIN_PASSWORD"),
-    )
-    yield client
-    await client.aclose()
+    async with admin_engine() as client:
+        yield client
 
 
 def _process_pid(name: str) -> int:

@@ -15,7 +15,7 @@ from catalog_chassis.messaging.backoff import Backoff
 from catalog_chassis.workflow.engine import EngineClient, EngineRejected, TopicSubscription
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
 from catalog_chassis.workflow.worker import TaskWorker, Topic
-from catalog_testing import platform_setting
+from catalog_testing import admin_engine, platform_setting
 
 pytestmark = pytest.mark.integration
 
@@ -43,13 +43,9 @@ PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.fixture
 async def engine() -> AsyncIterator[EngineClient]:
-    client = EngineClient(
-        platform_setting("CAMUNDA_URL"),
-        username=platform_setting("CAMUNDA_ADMIN_USERNAME"),
-        password=platform_setting("CAMUNDA_ADMIN_PASSWORD"),
-    )
-    yield client
-    await client.aclose()
+    """The process engine's REST API, as its admin."""
+    async with admin_engine() as client:
+        yield client
 
 
 @pytest.fixture

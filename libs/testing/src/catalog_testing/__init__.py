@@ -64,6 +64,7 @@ from catalog_chassis.migrations import OUTBOX_NOTIFY_DDL
 from catalog_chassis.naming import name_key
 from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.usages import Referrer, ReferrerUsage
+from catalog_chassis.workflow.engine import EngineClient
 
 PLATFORM_ENV_FILE = Path(".local") / "platform.env"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -752,6 +753,25 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 def fields_of(problem: dict[str, Any]) -> set[str]:
     """The fields a validation problem names."""
     return {error["field"] for error in problem["errors"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# The process engine
+
+
+@asynccontextmanager
+async def admin_engine() -> AsyncIterator[EngineClient]:
+    """The local process engine's REST API, as its admin (CAMUNDA_URL and the admin login
+    from the platform's settings)."""
+    client = EngineClient(
+        platform_setting("CAMUNDA_URL"),
+        username=platform_setting("CAMUNDA_ADMIN_USERNAME"),
+        password=platform_setting("CAMUNDA_ADMIN_PASSWORD"),
+    )
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 # ---------------------------------------------------------------------------------------------

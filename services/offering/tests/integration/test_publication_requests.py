@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from catalog_chassis.workflow.engine import EngineClient
-from catalog_testing import platform_setting
+from catalog_testing import admin_engine
 from offering_service.application.publication import PublicationRequest, PublicationStarter
 from offering_service.infrastructure.publication import EngineSaga, SqlPublicationQueue
 
@@ -113,14 +114,10 @@ async def test_a_retry_is_recorded_and_a_done_request_is_gone(
 
 
 @pytest.fixture
-async def engine() -> EngineClient:
-    client = EngineClient(
-        platform_setting("CAMUNDA_URL"),
-        username=platform_setting("CAMUNDA_ADMIN_USERNAME"),
-        password=platform_setting("CAMUNDA_ADMIN_PASSWORD"),
-    )
-    yield client
-    await client.aclose()
+async def engine() -> AsyncIterator[EngineClient]:
+    """The process engine's REST API, as its admin."""
+    async with admin_engine() as client:
+        yield client
 
 
 async def test_the_starter_starts_a_requested_saga_on_the_engine_once(
