@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import os
 import shutil
 import socket
@@ -65,6 +66,7 @@ from catalog_chassis.naming import name_key
 from catalog_chassis.outbox.relay import OutboxRelay, RelayOptions
 from catalog_chassis.usages import Referrer, ReferrerUsage
 from catalog_chassis.workflow.engine import EngineClient
+from catalog_chassis.workflow.tasks import ExternalTask
 
 PLATFORM_ENV_FILE = Path(".local") / "platform.env"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -772,6 +774,23 @@ async def admin_engine() -> AsyncIterator[EngineClient]:
         yield client
     finally:
         await client.aclose()
+
+
+def saga_task(topic: str, *, business_key: str = "o1", **variables: Any) -> ExternalTask:
+    """An external task of the publication saga as a worker receives it (for unit tests of
+    the saga steps); lists travel as JSON text, as the process carries them."""
+    return ExternalTask(
+        id="t1",
+        topic=topic,
+        worker_id="w",
+        process_instance_id="pi",
+        process_definition_key="offering-publication-saga",
+        business_key=business_key,
+        variables={
+            name: json.dumps(value) if isinstance(value, list) else value
+            for name, value in variables.items()
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
+from catalog_testing import saga_task
 from offering_service.application.saga_steps import TIMED_OUT, OfferingSagaSteps
 from offering_service.domain.model import LifecycleStatus
 
@@ -15,14 +16,12 @@ from .test_use_cases import complete
 
 
 def task(topic: str, offering_id, saga_id, **variables) -> ExternalTask:
-    return ExternalTask(
-        id="t1",
-        topic=topic,
-        worker_id="w",
-        process_instance_id="pi",
-        process_definition_key="offering-publication-saga",
+    return saga_task(
+        topic,
         business_key=str(offering_id),
-        variables={"offeringId": str(offering_id), "sagaId": str(saga_id), **variables},
+        offeringId=str(offering_id),
+        sagaId=str(saga_id),
+        **variables,
     )
 
 

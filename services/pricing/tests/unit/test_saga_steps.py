@@ -3,12 +3,12 @@ saga (and naming what stops it), and releasing exactly what the saga holds."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
+from catalog_testing import saga_task
 from pricing_service.application.saga_steps import PRICE_GONE, PRICE_LOCKED, PricingSagaSteps
 from pricing_service.application.use_cases import PriceFields
 
@@ -16,15 +16,7 @@ SAGA, OTHER_SAGA = uuid.uuid4(), uuid.uuid4()
 
 
 def task(topic: str, price_ids, saga: uuid.UUID = SAGA) -> ExternalTask:
-    return ExternalTask(
-        id="t1",
-        topic=topic,
-        worker_id="w",
-        process_instance_id="pi",
-        process_definition_key="offering-publication-saga",
-        business_key="o1",
-        variables={"sagaId": str(saga), "priceIds": json.dumps([str(p) for p in price_ids])},
-    )
+    return saga_task(topic, sagaId=str(saga), priceIds=[str(p) for p in price_ids])
 
 
 async def price(service, name: str) -> uuid.UUID:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
+from catalog_testing import saga_task
 from specification_service.application.saga_steps import (
     SPECIFICATION_GONE,
     SpecificationSagaSteps,
@@ -17,14 +17,8 @@ from .test_use_cases import fields
 
 
 def task(specification_ids) -> ExternalTask:
-    return ExternalTask(
-        id="t1",
-        topic="validate-specifications",
-        worker_id="w",
-        process_instance_id="pi",
-        process_definition_key="offering-publication-saga",
-        business_key="o1",
-        variables={"specificationIds": json.dumps([str(i) for i in specification_ids])},
+    return saga_task(
+        "validate-specifications", specificationIds=[str(i) for i in specification_ids]
     )
 
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from catalog_chassis.workflow.tasks import BusinessError, ExternalTask
+from catalog_testing import saga_task
 from store_service.application.saga_steps import OFFERING_CHANGED, StoreSagaSteps
 from store_service.domain.documents import Component, Kind
 
@@ -23,15 +24,7 @@ def publishing(version: int = 2, saga: uuid.UUID = SAGA, status: str = "PUBLISHI
 
 
 def task(topic: str, saga: uuid.UUID = SAGA) -> ExternalTask:
-    return ExternalTask(
-        id="t1",
-        topic=topic,
-        worker_id="w",
-        process_instance_id="pi",
-        process_definition_key="offering-publication-saga",
-        business_key=str(OID),
-        variables={"offeringId": str(OID), "sagaId": str(saga)},
-    )
+    return saga_task(topic, business_key=str(OID), offeringId=str(OID), sagaId=str(saga))
 
 
 @pytest.fixture
