@@ -72,6 +72,22 @@ bench: up ## benchmarks against the running platform (see bench/README.md)
 	@$(UV) run python bench/store_search.py
 	@$(UV) run python bench/publication_saga.py
 
+# --- the platform on a local Kubernetes cluster (kind), docs/runbooks/local-cluster.md -----------
+CLUSTER := $(UV) run python dev/cluster.py
+
+.PHONY: images cluster-up cluster-down deploy
+images: deps ## build every image (services, UI, operator, local infrastructure) without a registry
+	@$(CLUSTER) images
+
+cluster-up: deps ## create the local kind cluster (node image built here, cached)
+	@$(CLUSTER) up
+
+deploy: deps ## install the whole platform into the kind cluster (helm), wait until Ready
+	@$(CLUSTER) deploy
+
+cluster-down: deps ## delete the kind cluster
+	@$(CLUSTER) down
+
 .PHONY: api-docs
 api-docs: deps ## regenerate docs/api (OpenAPI documents, event schemas) from the code
 	@$(UV) run python dev/api_contracts.py write

@@ -2,6 +2,7 @@
 
 Renders .local/edge/nginx.conf from charts/catalog/files/routes.yaml and runs nginx from
 .local/edge (its own prefix, pid and temp dirs), tracked in .local/pids/edge.pid.
+`render-chart` writes the cluster edge's configuration (charts/catalog/files/edge-nginx.conf).
 `dev/platform.py up` does the same as part of starting everything.
 """
 
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dev.localplatform import edge
 from dev.localplatform.console import done, fail
+from dev.localplatform.edge_config import CLUSTER_EDGE_FILE, render_cluster_nginx_conf
 from dev.localplatform.errors import PlatformError
 from dev.localplatform.paths import DEFAULT_LAYOUT
 from dev.localplatform.probes import Readiness, wait_until_ready
@@ -23,12 +25,18 @@ from dev.localplatform.routes import load_route_table
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="dev/edge.py", description=__doc__)
-    parser.add_argument("command", choices=["render", "check", "start", "reload", "stop"])
+    parser.add_argument(
+        "command", choices=["render", "render-chart", "check", "start", "reload", "stop"]
+    )
     command = parser.parse_args().command
     layout = DEFAULT_LAYOUT
     layout.ensure_dirs()
     try:
-        if command == "render":
+        if command == "render-chart":
+            chart_file = layout.routes_file.parent.parent / CLUSTER_EDGE_FILE
+            chart_file.write_text(render_cluster_nginx_conf(load_route_table(layout.routes_file)))
+            done(f"wrote {chart_file}")
+        elif command == "render":
             paths, _ = edge.write_config(layout)
             done(f"wrote {paths.conf_file}")
         elif command == "check":

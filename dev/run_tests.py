@@ -1,6 +1,8 @@
 """Runs the test tiers in order and sums their results: `uv run python dev/run_tests.py`.
 
-Tiers: unit (no infrastructure) -> `dev/platform.py up` -> integration + component -> system.
+Tiers: unit (no infrastructure) -> `dev/platform.py up` -> integration + component -> system
+-> cluster (`dev/cluster.py up` and `deploy`: the platform in the local kind cluster, then the
+system tests not marked `local_only` and tests/cluster, through the in-cluster edge).
 A tier without tests passes, but the run as a whole fails when no test ran at all.
 
 Coverage (lines and branches) is measured over the unit and integration tiers together, on
@@ -44,10 +46,16 @@ class Tier:
 
 
 TIERS = (
-    Tier("unit", "not integration and not component and not system", needs_platform=False),
+    Tier(
+        "unit",
+        "not integration and not component and not system and not cluster",
+        needs_platform=False,
+    ),
     Tier("integration", "integration or component", needs_platform=True),
     Tier("system", "system", needs_platform=True),
+    Tier("cluster", "cluster", needs_platform=False),
 )
+CLUSTER = ROOT / "dev" / "cluster.py"
 
 
 @dataclass
@@ -66,7 +74,25 @@ class Outcome:
         return text + (f", {self.skipped} skipped" if self.skipped else "")
 
 
+def run_cluster_tier(tier: Tier, extra_args: list[str]) -> Outcome:
+    """The cluster, the platform deployed into it, then its tests (dev/localcluster/testing.py
+    chooses them and opens the port-forwards)."""
+    report = REPORTS / f"{tier.name}.xml"
+    report.unlink(missing_ok=True)
+    for step in ("up", "deploy"):
+        print(f"\n=== {tier.name} tier: dev/cluster.py {step}", flush=True)
+        if subprocess.run([sys.executable, str(CLUSTER), step], cwd=ROOT, check=False).returncode:
+            print(f"=== {tier.name} tier: `dev/cluster.py {step}` failed", flush=True)
+            return Outcome(failed=1)
+    command = [sys.executable, str(CLUSTER), "test", "--", f"--junitxml={report}", *extra_args]
+    print(f"\n=== {tier.name} tier: {' '.join(command[1:])}", flush=True)
+    exit_code = subprocess.run(command, cwd=ROOT, check=False).returncode
+    return _outcome(tier, report, exit_code)
+
+
 def run_tier(tier: Tier, extra_args: list[str]) -> Outcome:
+    if tier.name == "cluster":
+        return run_cluster_tier(tier, extra_args)
     report = REPORTS / f"{tier.name}.xml"
     report.unlink(missing_ok=True)
     paths = [name for name in TEST_ROOTS if (ROOT / name).is_dir()]
@@ -83,6 +109,10 @@ def run_tier(tier: Tier, extra_args: list[str]) -> Outcome:
     ]
     print(f"\n=== {tier.name} tier: {' '.join(command[1:])}", flush=True)
     exit_code = subprocess.run(command, cwd=ROOT, check=False).returncode
+    return _outcome(tier, report, exit_code)
+
+
+def _outcome(tier: Tier, report: Path, exit_code: int) -> Outcome:
     outcome = read_junit(report)
     if exit_code not in (0, 1, PYTEST_NO_TESTS_COLLECTED) and outcome.failed == 0:
         # Interrupted, internal or usage error: pytest may not have recorded a failure.

@@ -302,11 +302,18 @@ def readiness(layout: Layout) -> Readiness:
 # REST: users and deployments
 
 
-def _client(password: str, timeout: float = REQUEST_TIMEOUT) -> httpx.Client:
+def _client(
+    password: str, timeout: float = REQUEST_TIMEOUT, rest_url: str = REST_URL
+) -> httpx.Client:
     # trust_env=False: local traffic never goes through a proxy from the environment.
     return httpx.Client(
-        base_url=REST_URL, auth=(ADMIN_USER, password), timeout=timeout, trust_env=False
+        base_url=rest_url, auth=(ADMIN_USER, password), timeout=timeout, trust_env=False
     )
+
+
+def rest_client(password: str, rest_url: str) -> httpx.Client:
+    """A REST client logged in as the admin of the engine at ``rest_url`` (e.g. a cluster's)."""
+    return _client(password, rest_url=rest_url)
 
 
 def admin_client(layout: Layout) -> httpx.Client:
@@ -363,6 +370,7 @@ def deploy(
     name: str = DEPLOYMENT_NAME,
     source: str = DEPLOYMENT_SOURCE,
     transport: httpx.AsyncBaseTransport | None = None,
+    rest_url: str = REST_URL,
 ) -> tuple[DeployedDefinition, ...]:
     """Deploys ``files`` as one deployment with the services' engine client (the one way to
     deploy); the engine keeps what did not change (a new definition version only for a
@@ -370,7 +378,7 @@ def deploy(
     names = ", ".join(path.name for path in files)
 
     async def deploy_all() -> Deployment:
-        client = EngineClient(REST_URL, username=ADMIN_USER, password=password, transport=transport)
+        client = EngineClient(rest_url, username=ADMIN_USER, password=password, transport=transport)
         try:
             return await client.deploy(name, files, source=source)
         finally:

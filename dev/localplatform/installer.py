@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from .commands import run
@@ -34,8 +35,20 @@ _APT_LISTS = Path("/var/lib/apt/lists")
 
 
 def ensure_system_packages() -> set[str]:
-    """Installs the missing Debian packages; returns the names of those it installed."""
-    missing = [package for package, marker in _PACKAGES.items() if not marker.exists()]
+    """Installs the platform's missing Debian packages; returns the names of those it installed."""
+    installed = ensure_packages(_PACKAGES)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for service in _OWN_SERVICES:
+        if service in installed:
+            # The package starts its own instance on the port the platform's uses.
+            run(["service", service, "stop"], env=env, timeout=60, check=False)
+    return installed
+
+
+def ensure_packages(packages: Mapping[str, Path]) -> set[str]:
+    """Installs those of `packages` (name -> a file it provides) that are missing; returns the
+    names installed."""
+    missing = [package for package, marker in packages.items() if not marker.exists()]
     if not missing:
         return set()
     if os.geteuid() != 0:
@@ -53,10 +66,6 @@ def ensure_system_packages() -> set[str]:
         # Stale lists point at package versions the mirror no longer has: refresh once.
         run(["apt-get", "update"], env=env, timeout=600)
         run(install, env=env, timeout=1200)
-    for service in _OWN_SERVICES:
-        if service in missing:
-            # The package starts its own instance on the port the platform's uses.
-            run(["service", service, "stop"], env=env, timeout=60, check=False)
     done(f"installed {', '.join(missing)}")
     return set(missing)
 

@@ -111,12 +111,20 @@ def stop_if_started(layout: Layout) -> None:
     ownership.forget(layout, COMPONENT)
 
 
-def ensure_accounts(admin_password: str, accounts: Iterable[DatabaseAccount]) -> None:
-    """Creates (or re-passwords) the admin role and one role + database per account."""
-    script = _ensure_role_script(ADMIN_ROLE, admin_password, "LOGIN CREATEDB CREATEROLE")
+def accounts_script(accounts: Iterable[DatabaseAccount]) -> str:
+    """A psql script creating (or re-passwording) one login role and its database per account;
+    idempotent. The cluster's Postgres runs the same script (dev/localcluster/secrets.py)."""
+    script = ""
     for account in accounts:
         script += _ensure_role_script(account.name, account.password, "LOGIN")
         script += _CREATE_DATABASE_IF_MISSING
+    return script
+
+
+def ensure_accounts(admin_password: str, accounts: Iterable[DatabaseAccount]) -> None:
+    """Creates (or re-passwords) the admin role and one role + database per account."""
+    script = _ensure_role_script(ADMIN_ROLE, admin_password, "LOGIN CREATEDB CREATEROLE")
+    script += accounts_script(accounts)
     # Run as the postgres superuser over the local socket (peer authentication). The script
     # and its passwords go through stdin, never the command line, and psql's own :'var' and
     # :"var" interpolation does the SQL quoting.

@@ -52,3 +52,17 @@ def test_demo_users_are_seeded_by_a_post_install_hook_only_when_asked(
     assert k8s.env_of(container)["SEED_DEMO_USERS"]["value"] == "true"
     unseeded = [job["metadata"]["name"] for job in k8s.by_kind(render("identity"), "Job")]
     assert f"{FULLNAME}-seed" not in unseeded
+
+
+def test_the_seed_job_mounts_the_signing_key_its_settings_require(render: Any, k8s: Any) -> None:
+    """The seed command loads the API's settings, which require JWT_PRIVATE_KEY_FILE: without
+    the key mounted it failed at start in a real cluster."""
+    job = k8s.named(render("identity", {"seedDemoUsers": True}), "Job", f"{FULLNAME}-seed")
+    pod = job["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    key_file = k8s.env_of(container)["JWT_PRIVATE_KEY_FILE"]["value"]
+    mounts = {mount["name"]: mount["mountPath"] for mount in container["volumeMounts"]}
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+
+    assert key_file == f"{mounts['jwt-keys']}/private.pem"
+    assert volumes["jwt-keys"]["secret"]["secretName"] == f"{FULLNAME}-jwt-keys"

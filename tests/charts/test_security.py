@@ -13,6 +13,10 @@ SENSITIVE_ENV = re.compile(
 # Where a container may write (emptyDirs only; the root filesystem is read-only).
 WRITABLE = re.compile(r"/tmp")
 WEB_UI_WRITABLE = re.compile(r"/tmp|/[\w./-]+/\.next/cache")
+# The local cluster's databases and broker keep their data on emptyDirs (charts/local-infra).
+LOCAL_INFRA_WRITABLE = re.compile(
+    r"/tmp|/var/lib/postgresql/data|/var/run/postgresql|/var/lib/rabbitmq|/data"
+)
 
 
 def test_every_container_runs_restricted(rendered_case: list[Any], k8s: Any) -> None:
@@ -50,9 +54,11 @@ def test_pods_get_no_service_account_token(rendered_case: list[Any], k8s: Any) -
 
 def writable_paths(manifest: dict[str, Any]) -> re.Pattern[str]:
     """/tmp everywhere; the web UI's Next.js server also writes its runtime cache (`.next/cache`
-    of the directory it runs from)."""
+    of the directory it runs from), the local cluster's data stores their data directories."""
     if "frontend/templates/" in manifest["_source"]:
         return WEB_UI_WRITABLE
+    if "local-infra/templates/" in manifest["_source"]:
+        return LOCAL_INFRA_WRITABLE
     return WRITABLE
 
 

@@ -77,7 +77,7 @@ MALFORMED_WORKER_METRICS_VALUES = {
 }
 
 MALFORMED_UMBRELLA_VALUES = {
-    "unknown edge mode": {"edge": {"mode": "nginx"}},
+    "unknown edge mode": {"edge": {"mode": "traefik"}},
     "misspelt top-level key": {"gloabl": {}},
     "existing gateway without a name": {"edge": {"gateway": {"create": False}}},
     "infrastructure flag as a string": {"zipkin": {"enabled": "true"}},

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from dev.localplatform.edge_config import EdgePaths, render_nginx_conf
+from dev.localplatform.edge_config import (
+    CLUSTER_EDGE_FILE,
+    EdgePaths,
+    render_cluster_nginx_conf,
+    render_nginx_conf,
+)
 from dev.localplatform.paths import DEFAULT_LAYOUT
 from dev.localplatform.routes import RouteTable, load_route_table, parse_route_table
 
@@ -196,3 +203,51 @@ def test_dependency_health_is_answered_behind_the_edge(table: RouteTable, paths:
     location = block(render(table, paths), "location = /health/dependencies")
 
     assert "proxy_pass http://127.0.0.1:8090;" in location
+
+
+# --- the cluster's edge (charts/catalog, edge.mode: nginx) ---------------------------------------
+
+
+def test_the_charts_edge_configuration_is_generated_from_the_route_table() -> None:
+    committed = (DEFAULT_LAYOUT.routes_file.parent.parent / CLUSTER_EDGE_FILE).read_text()
+
+    expected = render_cluster_nginx_conf(load_route_table(DEFAULT_LAYOUT.routes_file))
+    assert committed == expected, "stale: run `uv run python dev/edge.py render-chart`"
+
+
+def test_the_cluster_edge_proxies_to_placeholders_logs_to_stdout_and_listens_on_all_addresses(
+    table: RouteTable,
+) -> None:
+    conf = render_cluster_nginx_conf(table)
+
+    assert 'server {{ index .backends "identity" }} max_fails=0;' in conf
+    assert 'server {{ index .backends "frontend" }} max_fails=0;' in conf
+    assert "listen 0.0.0.0:8080;" in conf
+    assert "access_log /dev/stdout edge_json;" in conf
+    assert "error_log /dev/stderr warn;" in conf
+    # Nothing serves the dependency report in the cluster yet: no route to a local port.
+    assert "/health/dependencies" not in conf
+    assert "127.0.0.1" not in conf
+
+
+def test_nginx_accepts_the_cluster_edge_configuration(table: RouteTable, tmp_path: Path) -> None:
+    """The chart's template, with its placeholders filled as Helm does, passes `nginx -t`
+    (paths moved under a temporary directory: the test runs outside a container)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    conf = render_cluster_nginx_conf(table)
+    conf = re.sub(r'\{\{ index \.backends "[a-z]+" \}\}', "127.0.0.1:9", conf)
+    conf = conf.replace("/tmp/nginx", str(tmp_path)).replace(
+        "listen 0.0.0.0:8080", "listen 127.0.0.1:18080"
+    )
+    (tmp_path / "temp").mkdir()
+    config = tmp_path / "nginx.conf"
+    config.write_text(conf)
+
+    result = subprocess.run(
+        [nginx, "-t", "-e", "stderr", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr

@@ -68,7 +68,11 @@ async def _queue_drained(consumer: str, within: float = 20.0) -> None:
     topology = consumer_queue(consumer, ["#"])
     names = [topology.queue.name, *(queue.name for queue in topology.retry_queues.values())]
     management = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")
-    async with httpx.AsyncClient(base_url=management, auth=("guest", "guest")) as client:
+    credentials = (
+        os.environ.get("RABBITMQ_MANAGEMENT_USER", "guest"),
+        os.environ.get("RABBITMQ_MANAGEMENT_PASSWORD", "guest"),
+    )
+    async with httpx.AsyncClient(base_url=management, auth=credentials) as client:
         deadline = asyncio.get_running_loop().time() + within
         while True:
             queues = [(await client.get(f"/api/queues/%2F/{name}")).json() for name in names]

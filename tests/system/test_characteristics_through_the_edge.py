@@ -69,6 +69,7 @@ async def test_bad_input_gets_400_problems_naming_the_fields(edge, admin):
     assert malformed.status_code == 400
 
 
+@pytest.mark.local_only
 async def test_changes_made_while_the_broker_is_down_are_all_delivered(edge, admin, rabbitmq_url):
     async with durable_probe_queue(rabbitmq_url, ["characteristic.created"]) as queue:
         with rabbitmq_app_stopped():

@@ -10,7 +10,8 @@ import pytest
 
 from catalog_testing import eventually
 
-pytestmark = pytest.mark.system
+# Needs the local platform's own processes and addresses: not run against the cluster.
+pytestmark = [pytest.mark.system, pytest.mark.local_only]
 
 SERVICES = {"identity", "characteristic", "specification", "pricing", "offering", "store"}
 

@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-pytestmark = pytest.mark.system
+# Needs the local platform's own processes and addresses: not run against the cluster.
+pytestmark = [pytest.mark.system, pytest.mark.local_only]
 
 LOGIN = "/api/v1/auth/login"
 

@@ -28,6 +28,7 @@ async def find_traces(zipkin_url: str, correlation_id: str, within: float = 15.0
             await asyncio.sleep(0.5)
 
 
+@pytest.mark.local_only
 async def test_a_request_through_the_edge_is_found_in_zipkin_and_in_the_logs(
     edge, admin, zipkin_url, service_log
 ):

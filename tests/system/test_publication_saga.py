@@ -230,6 +230,7 @@ async def test_one_trace_spans_the_publication_across_every_service(edge, admin,
     assert {"offering", "pricing", "specification", "store"} <= services
 
 
+@pytest.mark.local_only
 async def test_a_worker_killed_mid_saga_is_restarted_and_the_saga_completes(
     edge, admin, engine, platform_up, process_pid
 ):
@@ -249,6 +250,7 @@ async def test_a_worker_killed_mid_saga_is_restarted_and_the_saga_completes(
     assert published["lifecycleStatus"] == "PUBLISHED", published
 
 
+@pytest.mark.local_only
 async def test_an_engine_restarted_mid_saga_carries_the_saga_on(
     edge, admin, engine, platform_up, process_pid
 ):
@@ -267,6 +269,7 @@ async def test_an_engine_restarted_mid_saga_carries_the_saga_on(
     assert (await edge.get(f"/api/v1/store/offerings/{draft['id']}")).status_code == 200
 
 
+@pytest.mark.local_only
 async def test_a_publication_made_while_the_engine_is_down_completes_when_it_returns(
     edge, admin, platform_up, process_pid
 ):

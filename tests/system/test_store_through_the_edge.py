@@ -211,6 +211,7 @@ async def test_a_characteristic_change_reaches_the_store_within_a_second(edge, a
     assert asyncio.get_running_loop().time() - started < 1.0
 
 
+@pytest.mark.local_only
 async def test_duplicates_and_late_events_change_nothing(edge, admin, rabbitmq_url):
     made = await published_offering(edge, admin, rabbitmq_url, value_word="Twice", price="12")
     offering = made["offering"]
@@ -255,6 +256,7 @@ async def platform_up() -> None:
     assert await asyncio.wait_for(process.wait(), 300) == 0
 
 
+@pytest.mark.local_only
 async def test_changes_made_while_the_projection_is_stopped_are_caught_up(
     edge, admin, rabbitmq_url
 ):
@@ -294,6 +296,7 @@ async def test_changes_made_while_the_projection_is_stopped_are_caught_up(
     await eventually(caught_up, within=20.0)
 
 
+@pytest.mark.local_only
 async def test_reindex_rebuilds_everything_while_the_api_keeps_answering(edge, admin, rabbitmq_url):
     made = await published_offering(edge, admin, rabbitmq_url, value_word="Rebuilt", price="15")
     offering_id = made["offering"]["id"]

@@ -13,7 +13,8 @@ import pytest
 
 from catalog_testing import collect_messages, durable_probe_queue
 
-pytestmark = pytest.mark.system
+# Needs the local platform's own processes and addresses: not run against the cluster.
+pytestmark = [pytest.mark.system, pytest.mark.local_only]
 
 REPO = Path(__file__).resolve().parents[2]
 RELAY_PID = REPO / ".local" / "pids" / "characteristic-relay.pid"

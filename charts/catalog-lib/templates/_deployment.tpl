@@ -134,6 +134,15 @@ spec:
           command:
             {{- toYaml . | nindent 12 }}
           {{- end }}
+          {{- if .http }}
+          lifecycle:
+            preStop:
+              # A rolling update removes the pod from the Service's endpoints while it is
+              # told to stop; serving a few more seconds covers the time kube-proxy and the
+              # edge take to notice, so no request meets a closed port.
+              sleep:
+                seconds: 5
+          {{- end }}
           {{- if or .http $metrics.port .extras.extraPorts }}
           ports:
             {{- if .http }}

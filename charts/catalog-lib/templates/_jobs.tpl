@@ -7,7 +7,8 @@ and export traces straight to Zipkin (no sidecar: a Job's pod should not wait on
 {{/*
 A hook Job. Takes (dict "root" . "name" "migrate" "job" <values block with command, resources,
 backoffLimit, activeDeadlineSeconds> "hook" "pre-install,pre-upgrade" "weight" "-5"
-[, "extraEnv" <YAML list of EnvVar>]).
+[, "extraEnv" <YAML list of EnvVar>, "extraVolumes" <YAML list of Volume>,
+"extraVolumeMounts" <YAML list of VolumeMount>]).
 */}}
 {{- define "catalog-lib.hookJob" -}}
 {{- $root := .root }}
@@ -56,8 +57,14 @@ spec:
             {{- include "catalog-lib.containerSecurityContext" $root | nindent 12 }}
           volumeMounts:
             {{- include "catalog-lib.tmpVolumeMount" $root | nindent 12 }}
+            {{- with .extraVolumeMounts }}
+            {{- . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "catalog-lib.tmpVolume" $root | nindent 8 }}
+        {{- with .extraVolumes }}
+        {{- . | nindent 8 }}
+        {{- end }}
 {{- end }}
 
 {{/*

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 import pytest
 from pydantic import SecretStr, ValidationError
 
@@ -129,3 +131,24 @@ def test_subclass_reads_its_own_fields_from_the_environment(
     settings = SigningSettings(service_name="identity")  # type: ignore[call-arg]
 
     assert settings.signing_key_passphrase.get_secret_value() == "long-and-random-enough"
+
+
+class BrokerlessSettings(ServiceSettings):
+    unused_settings: ClassVar[frozenset[str]] = frozenset({"rabbitmq_url"})
+
+
+def test_a_service_without_a_broker_starts_in_production_without_a_rabbitmq_url() -> None:
+    """Identity talks to no broker and its chart gives it no RABBITMQ_URL; the unused default
+    must not stop it (it did, in the first real cluster)."""
+    settings = BrokerlessSettings(
+        service_name="identity", environment="production", database_url=STRONG_DATABASE_URL
+    )
+
+    assert settings.environment == "production"
+    # The secrets it does use are still checked.
+    with pytest.raises(ValidationError, match="DATABASE_URL"):
+        BrokerlessSettings(
+            service_name="identity",
+            environment="production",
+            database_url="postgresql+asyncpg://identity:postgres@db:5432/identity",
+        )

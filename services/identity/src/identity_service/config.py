@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from catalog_chassis.settings import ServiceSettings
 
 
 class IdentitySettings(ServiceSettings):
+    # Identity publishes and consumes no events: its chart gives it no RABBITMQ_URL.
+    unused_settings: ClassVar[frozenset[str]] = frozenset({"rabbitmq_url"})
+
     service_name: str = "identity"
     port: int = 8001
     # -- PEM file with the current RS256 private key (a mounted Secret in Kubernetes).

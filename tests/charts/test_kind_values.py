@@ -1,0 +1,139 @@
+"""The umbrella as the local kind cluster installs it (k8s/values/catalog-kind.yaml) and the
+local infrastructure chart: what `make deploy` provides is what they reference."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import REPO, Render, load_yaml
+
+if str(REPO) not in sys.path:  # dev/ is imported from the repository root
+    sys.path.insert(0, str(REPO))
+
+from dev.localcluster import images, secrets
+
+KIND_VALUES = REPO / "k8s" / "values" / "catalog-kind.yaml"
+
+
+@pytest.fixture
+def kind_platform(render: Render) -> list[dict[str, Any]]:
+    return render("catalog", load_yaml(KIND_VALUES))
+
+
+@pytest.fixture
+def local_infra(render: Render) -> list[dict[str, Any]]:
+    return render("local-infra")
+
+
+def _pod_specs(manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    specs = []
+    for manifest in manifests:
+        if manifest["kind"] in ("Deployment", "Job"):
+            specs.append(manifest["spec"]["template"]["spec"])
+        elif manifest["kind"] == "Pod":
+            specs.append(manifest["spec"])
+    return specs
+
+
+def referenced_secrets(manifests: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Secret name -> the keys the pods read from it."""
+    wanted: dict[str, set[str]] = {}
+    for spec in _pod_specs(manifests):
+        for container in [*spec.get("initContainers", []), *spec["containers"]]:
+            for variable in container.get("env", []):
+                ref = variable.get("valueFrom", {}).get("secretKeyRef")
+                if ref:
+                    wanted.setdefault(ref["name"], set()).add(ref["key"])
+        for volume in spec.get("volumes", []):
+            secret = volume.get("secret")
+            if secret:
+                keys = {item["key"] for item in secret.get("items", [])}
+                wanted.setdefault(secret["secretName"], set()).update(keys)
+    return wanted
+
+
+def test_the_bootstrap_step_creates_every_secret_both_releases_read(
+    kind_platform, local_infra, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CATALOG_SECRETS_DIR", str(tmp_path))
+    created = {
+        item["metadata"]["name"]: set(item["data"])
+        for item in secrets.secret_objects("test", "catalog")
+    }
+    wanted = referenced_secrets(kind_platform) | referenced_secrets(local_infra)
+
+    assert wanted
+    for name, keys in wanted.items():
+        assert name in created, f"no Secret {name}"
+        assert keys <= created[name], f"{name} lacks {keys - created[name]}"
+
+
+def test_generated_passwords_are_kept_for_the_next_deploy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CATALOG_SECRETS_DIR", str(tmp_path))
+
+    first = secrets.secret_objects("test", "catalog")
+    second = secrets.secret_objects("test", "catalog")
+    assert first == second
+    assert (tmp_path / "kind-test").is_dir()
+    secrets.forget("test")
+    assert secrets.secret_objects("test", "catalog") != first
+
+
+def test_every_image_of_the_kind_cluster_is_one_make_images_builds(kind_platform, local_infra):
+    repositories = {image.repository for image in images.IMAGES}
+    used = {
+        container["image"].rsplit(":", 1)[0]
+        for spec in _pod_specs([*kind_platform, *local_infra])
+        for container in [*spec.get("initContainers", []), *spec["containers"]]
+    }
+
+    assert used
+    assert used <= repositories, used - repositories
+
+
+def test_the_nginx_edge_proxies_to_the_services_the_release_creates(kind_platform) -> None:
+    services = {
+        manifest["metadata"]["name"]: {port["port"] for port in manifest["spec"]["ports"]}
+        for manifest in kind_platform
+        if manifest["kind"] == "Service"
+    }
+    (config_map,) = [
+        m
+        for m in kind_platform
+        if m["kind"] == "ConfigMap" and m["metadata"]["name"] == "catalog-edge"
+    ]
+    upstreams = re.findall(r"server ([\w.-]+):(\d+) max_fails=0;", config_map["data"]["nginx.conf"])
+
+    assert len(upstreams) == 7  # six services and the UI
+    for host, port in upstreams:
+        name = host.removesuffix(".catalog.svc")
+        assert name in services, host
+        assert int(port) in services[name], host
+    (edge,) = [
+        m
+        for m in kind_platform
+        if m["kind"] == "Service" and m["metadata"]["name"] == "catalog-edge"
+    ]
+    assert edge["spec"]["type"] == "NodePort"
+    assert edge["spec"]["ports"][0]["nodePort"] == 30080
+
+
+def test_a_service_the_release_does_not_install_answers_503_at_the_edge(render: Render) -> None:
+    values = load_yaml(KIND_VALUES)
+    values["store"] = {**values["store"], "enabled": False}
+    manifests = render("catalog", values)
+    (config_map,) = [
+        m for m in manifests if m["kind"] == "ConfigMap" and m["metadata"]["name"] == "catalog-edge"
+    ]
+    conf = config_map["data"]["nginx.conf"]
+
+    store = re.search(r"upstream route_store \{\n\s*server ([^ ]+) ", conf)
+    assert store is not None
+    assert store.group(1) == "127.0.0.1:9"  # nothing listens: 502, answered as a 503 problem

@@ -1,0 +1,79 @@
+"""`helm install` of the platform: every pod Ready, least privilege, and `helm test` passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import INFRA_RELEASE, RELEASE, items
+
+pytestmark = pytest.mark.cluster
+
+SERVICES = ("identity", "characteristic", "specification", "pricing", "offering", "store")
+INFRASTRUCTURE = ("postgres", "rabbitmq", "ferretdb", "opensearch", "camunda", "zipkin")
+
+
+def _ready(pod: dict) -> bool:
+    statuses = pod["status"].get("containerStatuses", [])
+    return (
+        pod["status"]["phase"] == "Running"
+        and bool(statuses)
+        and all(status["ready"] for status in statuses)
+    )
+
+
+def test_every_pod_of_both_releases_is_ready_and_every_job_succeeded(k8s, namespace):
+    pods = items(k8s, "pods", "-n", namespace)
+    jobs = [pod for pod in pods if pod["metadata"].get("labels", {}).get("job-name")]
+    workloads = [pod for pod in pods if pod not in jobs]
+
+    assert workloads
+    not_ready = [pod["metadata"]["name"] for pod in workloads if not _ready(pod)]
+    assert not_ready == []
+    failed_jobs = [pod["metadata"]["name"] for pod in jobs if pod["status"]["phase"] != "Succeeded"]
+    assert failed_jobs == []
+
+
+def test_every_service_worker_ui_edge_and_infrastructure_part_runs(k8s, namespace):
+    deployments = {
+        deployment["metadata"]["name"]: deployment
+        for deployment in items(k8s, "deployments", "-n", namespace)
+    }
+    expected = {
+        *(f"{RELEASE}-{service}" for service in SERVICES),
+        f"{RELEASE}-characteristic-relay",
+        f"{RELEASE}-store-consumers",
+        f"{RELEASE}-store-saga-worker",
+        f"{RELEASE}-offering-saga-worker",
+        f"{RELEASE}-frontend",
+        f"{RELEASE}-edge",
+        *(f"{INFRA_RELEASE}-{part}" for part in INFRASTRUCTURE),
+    }
+
+    assert expected <= set(deployments), expected - set(deployments)
+    for name, deployment in deployments.items():
+        wanted = deployment["spec"]["replicas"]
+        assert deployment["status"].get("readyReplicas", 0) == wanted, name
+
+
+def test_platform_containers_run_unprivileged_with_limits(k8s, namespace):
+    pods = items(k8s, "pods", "-n", namespace, "-l", f"app.kubernetes.io/instance={RELEASE}")
+
+    assert pods
+    for pod in pods:
+        spec = pod["spec"]
+        assert spec.get("securityContext", {}).get("runAsNonRoot") is True, pod["metadata"]["name"]
+        for container in spec["containers"]:
+            context = container.get("securityContext", {})
+            where = f"{pod['metadata']['name']}/{container['name']}"
+            assert context.get("readOnlyRootFilesystem") is True, where
+            assert context.get("allowPrivilegeEscalation") is False, where
+            assert container["resources"].get("limits"), where
+
+
+def test_helm_test_passes(helm, namespace):
+    result = helm("test", RELEASE, "--namespace", namespace, "--timeout", "5m")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    phases = [line.split()[-1] for line in result.stdout.splitlines() if "Phase:" in line]
+    assert phases
+    assert set(phases) == {"Succeeded"}, result.stdout
