@@ -10,8 +10,10 @@ platform.env would (the process environment wins over it in the tests' conftest)
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from dev.localplatform.paths import REPO_ROOT
 from . import charts, deploy, kube, secrets
 
 MARKERS = "cluster or (system and not local_only)"
-PATHS = ("tests/cluster", "tests/system")
+# The system tests first: tests/cluster ends with `helm uninstall`.
+PATHS = ("tests/system", "tests/cluster")
 
 
 def run(pytest_args: list[str]) -> int:
@@ -53,9 +56,14 @@ def run(pytest_args: list[str]) -> int:
             "CATALOG_CLUSTER_CHARTS": str(charts.package_dir()),
         }
         pytest = Path(sys.executable).parent / "pytest"
+        # pytest-kubernetes deletes the kubeconfig of a cluster it is done with, even one it
+        # did not create: it gets a copy.
+        directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cluster-tests-")))
+        kubeconfig = directory / "kubeconfig"
+        shutil.copy2(kube.kubeconfig(), kubeconfig)
         cluster = [
             "--k8s-provider=external",
-            f"--k8s-kubeconfig={kube.kubeconfig()}",
+            f"--k8s-kubeconfig={kubeconfig}",
             f"--k8s-cluster-name={kube.CLUSTER}",
         ]
         command = [str(pytest), "-m", MARKERS, *cluster, *pytest_args, *PATHS]

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import INFRA_RELEASE, RELEASE, items
 
-pytestmark = pytest.mark.cluster
+pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True)]
 
 SERVICES = ("identity", "characteristic", "specification", "pricing", "offering", "store")
 INFRASTRUCTURE = ("postgres", "rabbitmq", "ferretdb", "opensearch", "camunda", "zipkin")

@@ -13,7 +13,7 @@ import pytest
 
 from .conftest import RELEASE, items
 
-pytestmark = pytest.mark.cluster
+pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True)]
 
 UPGRADED = "characteristic"
 

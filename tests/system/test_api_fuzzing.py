@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.system
+# Reads each service's OpenAPI document from its own local port: not run against the cluster.
+pytestmark = [pytest.mark.system, pytest.mark.local_only]
 
 SERVICES = {
     "identity": 8001,
