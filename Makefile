@@ -75,7 +75,7 @@ bench: up ## benchmarks against the running platform (see bench/README.md)
 # --- the platform on a local Kubernetes cluster (kind), docs/runbooks/local-cluster.md -----------
 CLUSTER := $(UV) run python dev/cluster.py
 
-.PHONY: images cluster-up cluster-down deploy
+.PHONY: images cluster-up cluster-down deploy tilt
 images: deps ## build every image (services, UI, operator, local infrastructure) without a registry
 	@$(CLUSTER) images
 
@@ -84,6 +84,9 @@ cluster-up: deps ## create the local kind cluster (node image built here, cached
 
 deploy: deps ## install the whole platform into the kind cluster (helm), wait until Ready
 	@$(CLUSTER) deploy
+
+tilt: deps ## the developers' loop on the cluster: tilt up (make tilt ARGS="ci" for other commands)
+	@$(CLUSTER) tilt -- $(or $(ARGS),up)
 
 cluster-down: deps ## delete the kind cluster
 	@$(CLUSTER) down

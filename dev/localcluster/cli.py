@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("down", help="delete the cluster and stop the dockerd the platform started")
     commands.add_parser("binaries", help="build kind, kubectl, helm (cached)")
     commands.add_parser("tilt-config", help="prepare the cluster for the Tiltfile; print JSON")
+    tilt = commands.add_parser("tilt", help="run tilt against the cluster (args after --)")
+    tilt.add_argument("tilt_args", nargs="*")
     test = commands.add_parser("test", help="the cluster test tier (pytest args after --)")
     test.add_argument("pytest_args", nargs="*")
     args = parser.parse_args(argv)
@@ -46,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             with contextlib.redirect_stdout(sys.stderr):
                 config = deploy.tilt_config()
             print(json.dumps(config))
+        elif args.command == "tilt":
+            kube.require_cluster()
+            binary = kube.ensure_tilt()
+            # Replaces this process: tilt owns the terminal from here.
+            os.execve(binary, [binary, *(args.tilt_args or ["up"])], kube.tools_env())  # noqa: S606
         elif args.command == "test":
             return testing.run(args.pytest_args)
         elif args.command == "down":

@@ -235,8 +235,15 @@ def tilt_config() -> dict[str, object]:
         for process in spec.processes
         if process != "api"
     ]
+    jobs = [
+        f"{secrets.PLATFORM_RELEASE}-{spec.name}-{job}"
+        for spec in secrets.service_specs()
+        for job, needed in (("migrate", spec.has_migrations), ("seed", spec.seed is not None))
+        if needed
+    ]
     return {
         "namespace": kube.NAMESPACE,
+        "jobs": jobs,
         "charts": str(charts.package()),
         "bases": {name: built[name] for name in ("python", "uv", "node")},
         "infraTags": {name: built[name].rsplit(":", 1)[1] for name in INFRA_IMAGES},

@@ -53,6 +53,24 @@ def ensure_binaries() -> Path:
     return directory
 
 
+TILT_SCRIPT = BUILD_DIR / "tilt.sh"
+
+
+def tilt_dir() -> Path:
+    key = hashlib.sha256(TILT_SCRIPT.read_bytes()).hexdigest()[:12]
+    return cache_root() / f"tilt-{key}"
+
+
+def ensure_tilt() -> str:
+    """The tilt binary (built once, ≈ 6 min cold: cgo)."""
+    directory = tilt_dir()
+    if not (directory / "tilt").is_file():
+        step("building tilt (Go, cached; ≈ 6 min cold)")
+        run(["bash", str(TILT_SCRIPT), str(directory)], timeout=BINARIES_TIMEOUT)
+        done(f"tilt in {directory}")
+    return str(directory / "tilt")
+
+
 def tool(name: str) -> str:
     return str(binaries_dir() / "bin" / name)
 
@@ -70,6 +88,13 @@ def env() -> dict[str, str]:
         "HELM_CONFIG_HOME": str(cache_root() / "helm" / "config"),
         "HELM_DATA_HOME": str(cache_root() / "helm" / "data"),
     }
+
+
+def tools_env() -> dict[str, str]:
+    """`env()` with the cluster's own kubectl, helm and kind first on PATH (for tools that
+    call them: tilt, pytest-kubernetes)."""
+    base = env()
+    return {**base, "PATH": f"{binaries_dir() / 'bin'}:{base['PATH']}"}
 
 
 def kubectl(

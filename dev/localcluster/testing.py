@@ -2,7 +2,8 @@
 
 The same system tests that run against the local platform run here through the in-cluster
 edge (every system test not marked `local_only`, i.e. not one that stops or inspects a local
-process), plus tests/cluster (pods, `helm test`, a rolling upgrade, `helm uninstall`). The
+process), plus tests/cluster (pods, `helm test`, a rolling upgrade, `helm uninstall`, the
+Tiltfile). The
 tests reach the cluster through `kubectl port-forward`s opened here: the edge, RabbitMQ (to
 watch events), the engine and Zipkin; the environment names them as the local platform's
 platform.env would (the process environment wins over it in the tests' conftest).
@@ -28,6 +29,7 @@ PATHS = ("tests/system", "tests/cluster")
 
 def run(pytest_args: list[str]) -> int:
     kube.require_cluster()
+    tilt = kube.ensure_tilt()
     with ExitStack() as stack:
 
         def forward(service: str, port: int) -> str:
@@ -41,8 +43,7 @@ def run(pytest_args: list[str]) -> int:
         password = secrets.rabbitmq_password(kube.CLUSTER)
         amqp_host = amqp.removeprefix("http://")
         env = {
-            **kube.env(),
-            "PATH": f"{Path(kube.tool('kubectl')).parent}:{kube.env()['PATH']}",
+            **kube.tools_env(),
             "EDGE_URL": edge,
             "RABBITMQ_URL": f"amqp://{secrets.RABBITMQ_USER}:{password}@{amqp_host}/",
             "RABBITMQ_MANAGEMENT_URL": management,
@@ -54,6 +55,7 @@ def run(pytest_args: list[str]) -> int:
             "ZIPKIN_URL": zipkin,
             "CATALOG_CLUSTER_NAMESPACE": kube.NAMESPACE,
             "CATALOG_CLUSTER_CHARTS": str(charts.package_dir()),
+            "CATALOG_TILT": tilt,
         }
         pytest = Path(sys.executable).parent / "pytest"
         # pytest-kubernetes deletes the kubeconfig of a cluster it is done with, even one it
