@@ -6,10 +6,13 @@
 3. `catalog-infra` (charts/local-infra): PostgreSQL, RabbitMQ, FerretDB, OpenSearch, Camunda,
    Zipkin — installed first and waited for, because the platform's migration Jobs
    (pre-install hooks) need the databases before the platform's release is created;
-4. the engine's worker users and the BPMN processes (bpmn/), through a port-forward;
-5. `catalog` (charts/catalog with k8s/values/catalog-kind.yaml): every service, worker, the
-   UI and the nginx edge, `--wait`ed until every pod is Ready;
-6. the store's own account in the identity service.
+4. the engine's worker users, through a port-forward;
+5. `catalog-crds` (charts/catalog-crds): ProcessDefinition and DatabaseMigration, before any
+   resource of theirs;
+6. `catalog` (charts/catalog with k8s/values/catalog-kind.yaml): every service, worker, the
+   UI, the nginx edge and the catalog operator, which deploys the processes (bpmn/) as the
+   release's ProcessDefinition; `--wait`ed until every pod is Ready;
+7. the store's own account in the identity service.
 
 The charts are packaged offline first (charts.py): the umbrella's upstream dependencies
 cannot be downloaded here and are all disabled in this cluster.
@@ -49,6 +52,7 @@ def image_values(built: dict[str, str]) -> list[str]:
 
     values = [f"{service}.image.tag={tag(service)}" for service in SERVICE_IMAGES]
     values += [f"frontend.image.tag={tag('frontend')}", f"edge.nginx.image.tag={tag('nginx')}"]
+    values += [f"catalog-operator.image.tag={tag('operator')}"]
     return values
 
 
@@ -61,14 +65,15 @@ def _set_args(values: list[str]) -> list[str]:
 
 
 def recover_interrupted(release: str) -> None:
-    """A deploy stopped half-way leaves its release `pending-*`, which refuses every further
-    install or upgrade: roll an interrupted upgrade back, remove an interrupted install."""
+    """A deploy (or uninstall) stopped half-way leaves its release `pending-*` or
+    `uninstalling`, which refuses every further install or upgrade: roll an interrupted
+    upgrade back, remove an interrupted install, finish an interrupted uninstall."""
     result = kube.helm("status", release, "--namespace", kube.NAMESPACE, "-o", "json", check=False)
     if result.returncode != 0:
         return  # not installed
     status = json.loads(result.stdout)["info"]["status"]
-    if status == "pending-install":
-        info(f"{release}: an interrupted install is removed")
+    if status in ("pending-install", "uninstalling"):
+        info(f"{release}: an interrupted install or uninstall is completed as an uninstall")
         kube.helm("uninstall", release, "--namespace", kube.NAMESPACE, "--wait")
     elif status in ("pending-upgrade", "pending-rollback"):
         info(f"{release}: an interrupted upgrade is rolled back")
@@ -78,13 +83,15 @@ def recover_interrupted(release: str) -> None:
 def deploy() -> None:
     kube.require_cluster()
     built = images.build_all()
-    kind.load([built[name] for name in (*SERVICE_IMAGES, "frontend", "nginx", *INFRA_IMAGES)])
+    kind.load(
+        [built[name] for name in (*SERVICE_IMAGES, "frontend", "operator", "nginx", *INFRA_IMAGES)]
+    )
     namespace = kube.NAMESPACE
     kube.kubectl("create", "namespace", namespace, check=False)
     count = secrets.apply(kube.CLUSTER, namespace)
     done(f"{count} secrets applied (bootstrap)")
     packaged = charts.package()
-    for release in (secrets.INFRA_RELEASE, secrets.PLATFORM_RELEASE):
+    for release in (secrets.INFRA_RELEASE, secrets.CRDS_RELEASE, secrets.PLATFORM_RELEASE):
         recover_interrupted(release)
     step("installing catalog-infra (local infrastructure)")
     started = time.monotonic()
@@ -103,6 +110,17 @@ def deploy() -> None:
     )
     done(f"catalog-infra ready in {time.monotonic() - started:.0f}s")
     prepare_engine()
+    kube.helm(
+        "upgrade",
+        "--install",
+        secrets.CRDS_RELEASE,
+        str(packaged / "catalog-crds"),
+        "--namespace",
+        namespace,
+        "--wait",
+        timeout=300,
+    )
+    done("catalog-crds installed")
     step("installing catalog (the platform)")
     started = time.monotonic()
     kube.helm(
@@ -166,7 +184,8 @@ def port_forward(target: str, remote_port: int, timeout: float = 60.0) -> Iterat
 
 
 def prepare_engine() -> None:
-    """The engine's worker users (one per service with saga steps) and the processes."""
+    """The engine's worker users (one per service with saga steps); the processes are the
+    catalog operator's (the release's ProcessDefinition)."""
     admin = secrets.camunda_admin_password(kube.CLUSTER)
     with port_forward(f"svc/{secrets.infra_host('camunda')}", 8080) as url:
         rest = f"{url}/engine-rest"
@@ -180,8 +199,7 @@ def prepare_engine() -> None:
                         client, user, secrets.worker_password(kube.CLUSTER, spec), admin
                     )
                     users.append(user)
-        deployed = camunda.deploy(admin, camunda.bpmn_files(), rest_url=rest)
-    done(f"engine users {', '.join(users)}; {len(deployed)} process definition(s) (re)deployed")
+    done(f"engine users {', '.join(users)}")
 
 
 def _wait_for_engine(rest: str, timeout: float = 120.0) -> None:

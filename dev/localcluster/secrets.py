@@ -11,7 +11,8 @@ What it creates, in the release namespace:
   SQL creating every database role (the services', FerretDB's, Camunda's), the RabbitMQ user,
   Camunda's database and admin passwords;
 - for each service (charts/<service>): DATABASE_URL, RABBITMQ_URL, its engine user, the
-  identity service's signing key, the store's MongoDB and search URLs and its own account.
+  identity service's signing key, the store's MongoDB and search URLs and its own account;
+- for the catalog operator: the engine user it deploys the processes as.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
 from . import kube
 
 INFRA_RELEASE = "catalog-infra"
+CRDS_RELEASE = "catalog-crds"
 PLATFORM_RELEASE = "catalog"
 RABBITMQ_USER = "catalog"
 CAMUNDA_ADMIN = "admin"
@@ -118,6 +120,13 @@ def secret_objects(cluster: str, namespace: str) -> list[dict[str, object]]:
             },
         ),
     ]
+    objects.append(
+        _secret(
+            "catalog-operator-engine",
+            namespace,
+            {"username": CAMUNDA_ADMIN, "password": store.password("camunda-admin")},
+        )
+    )
     by_name = {account.name: account for account in accounts}
     for spec in specs:
         prefix = f"{PLATFORM_RELEASE}-{spec.name}"

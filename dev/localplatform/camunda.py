@@ -370,7 +370,6 @@ def deploy(
     name: str = DEPLOYMENT_NAME,
     source: str = DEPLOYMENT_SOURCE,
     transport: httpx.AsyncBaseTransport | None = None,
-    rest_url: str = REST_URL,
 ) -> tuple[DeployedDefinition, ...]:
     """Deploys ``files`` as one deployment with the services' engine client (the one way to
     deploy); the engine keeps what did not change (a new definition version only for a
@@ -378,7 +377,7 @@ def deploy(
     names = ", ".join(path.name for path in files)
 
     async def deploy_all() -> Deployment:
-        client = EngineClient(rest_url, username=ADMIN_USER, password=password, transport=transport)
+        client = EngineClient(REST_URL, username=ADMIN_USER, password=password, transport=transport)
         try:
             return await client.deploy(name, files, source=source)
         finally:

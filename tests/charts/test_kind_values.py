@@ -41,8 +41,12 @@ def _pod_specs(manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def referenced_secrets(manifests: list[dict[str, Any]]) -> dict[str, set[str]]:
-    """Secret name -> the keys the pods read from it."""
+    """Secret name -> the keys the pods (and the operator, for a ProcessDefinition) read."""
     wanted: dict[str, set[str]] = {}
+    for manifest in manifests:
+        if manifest["kind"] == "ProcessDefinition":
+            ref = manifest["spec"]["engine"]["credentialsSecret"]
+            wanted.setdefault(ref["name"], set()).update({ref["usernameKey"], ref["passwordKey"]})
     for spec in _pod_specs(manifests):
         for container in [*spec.get("initContainers", []), *spec["containers"]]:
             for variable in container.get("env", []):

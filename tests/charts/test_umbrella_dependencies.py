@@ -87,6 +87,7 @@ def test_built_umbrella_vendors_exactly_its_own_charts(built_charts: Path) -> No
 
     assert {d["name"]: d["status"] for d in statuses} == {
         "catalog-lib": "ok",
+        "catalog-operator": "ok",
         "identity": "ok",
         "characteristic": "ok",
         "specification": "ok",

@@ -6,7 +6,8 @@ import pytest
 
 from .conftest import INFRA_RELEASE, RELEASE, items
 
-pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True)]
+# Cluster operations take minutes on two cores (the suite-wide limit is 120 s).
+pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True), pytest.mark.timeout(600)]
 
 SERVICES = ("identity", "characteristic", "specification", "pricing", "offering", "store")
 INFRASTRUCTURE = ("postgres", "rabbitmq", "ferretdb", "opensearch", "camunda", "zipkin")
@@ -46,6 +47,7 @@ def test_every_service_worker_ui_edge_and_infrastructure_part_runs(k8s, namespac
         f"{RELEASE}-offering-saga-worker",
         f"{RELEASE}-frontend",
         f"{RELEASE}-edge",
+        f"{RELEASE}-operator",
         *(f"{INFRA_RELEASE}-{part}" for part in INFRASTRUCTURE),
     }
 

@@ -13,7 +13,8 @@ import pytest
 
 from .conftest import RELEASE, items
 
-pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True)]
+# Cluster operations take minutes on two cores (the suite-wide limit is 120 s).
+pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True), pytest.mark.timeout(600)]
 
 UPGRADED = "characteristic"
 

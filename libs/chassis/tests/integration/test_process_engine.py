@@ -108,6 +108,19 @@ async def test_an_invalid_definition_is_rejected_with_the_engines_reason(engine,
     assert "x" in rejected.value.message
 
 
+async def test_a_resource_that_is_not_xml_is_rejected_not_retried(engine, tmp_path):
+    """The engine answers a malformed XML resource with HTTP 500 (ENGINE-09003): still the
+    request's fault, so a rejection (the operator reports it Degraded instead of retrying)."""
+    garbage = tmp_path / "garbage.bpmn"
+    garbage.write_text("<bpmn:definitions>not a process")
+
+    with pytest.raises(EngineRejected) as rejected:
+        await engine.deploy("garbage", [garbage])
+
+    assert rejected.value.status == 500
+    assert "garbage.bpmn" in rejected.value.message
+
+
 async def test_start_carries_the_business_key_and_variables_to_the_task(engine, process):
     business_key = str(uuid.uuid4())
     instance = await engine.start_process(

@@ -29,6 +29,9 @@ def apply_settings(settings: kopf.OperatorSettings, config: OperatorConfig) -> N
     settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(prefix=GROUP)
     # One replica (Recreate): no peering objects to install.
     settings.peering.standalone = True
+    # Watching one namespace, the operator's Role grants nothing cluster-wide: no scanning of
+    # namespaces and CRDs (kopf would retry those forbidden lists forever).
+    settings.scanning.disabled = bool(config.namespace)
     settings.posting.enabled = True
 
 

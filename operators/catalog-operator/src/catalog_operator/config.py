@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,7 +40,17 @@ class OperatorConfig(BaseSettings):
     # The non-root user the migration container runs as (the services' images use 10001).
     migration_run_as_user: int = Field(default=10001, ge=1)
     # Seconds between looks at a ProcessDefinition's BPMN (a ConfigMap's change is not an
-    # event of the ProcessDefinition); an unchanged BPMN costs one ConfigMap read.
-    bpmn_recheck_seconds: int = Field(default=300, ge=30)
+    # event of the ProcessDefinition); an unchanged BPMN costs one ConfigMap read. 0: never
+    # (the resources carry their BPMN's digest instead, as the umbrella chart's does; no
+    # finalizer is then put on them).
+    bpmn_recheck_seconds: int = Field(default=300, ge=0)
+
+    @field_validator("bpmn_recheck_seconds")
+    @classmethod
+    def _recheck_off_or_not_too_often(cls, value: int) -> int:
+        if 0 < value < 30:
+            raise ValueError("0 (off) or at least 30 seconds")
+        return value
+
     # The engine's `deployment-source` of every deployment the operator makes.
     deployment_source: str = "catalog-operator"

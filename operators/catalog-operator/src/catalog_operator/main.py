@@ -71,7 +71,9 @@ async def deploy_process_definition(
 
 
 # A ConfigMap's change does not touch the ProcessDefinition: look at the BPMN now and then.
-@kopf.timer(GROUP, VERSION, PROCESS_DEFINITIONS, id="recheck", interval=CONFIG.bpmn_recheck_seconds)
+# kopf keeps a finalizer on every resource a timer runs for, so with the re-check off
+# (`bpmn_recheck_seconds: 0`, e.g. where Helm puts the BPMN's digest on the resource) none is
+# registered: a resource can then be deleted without the operator running.
 async def recheck_process_definition(
     body: kopf.Body, patch: kopf.Patch, memo: kopf.Memo, **_: Any
 ) -> None:
@@ -85,6 +87,12 @@ async def recheck_process_definition(
         config=deps.config,
         only_if_changed=True,
     )
+
+
+if CONFIG.bpmn_recheck_seconds:
+    kopf.timer(
+        GROUP, VERSION, PROCESS_DEFINITIONS, id="recheck", interval=CONFIG.bpmn_recheck_seconds
+    )(recheck_process_definition)
 
 
 @kopf.on.resume(GROUP, VERSION, DATABASE_MIGRATIONS, id="migrate", backoff=HANDLER_BACKOFF)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import kopf
+import pytest
+from pydantic import ValidationError
 
 from catalog_operator import bootstrap, main
 from catalog_operator.config import OperatorConfig
@@ -37,6 +43,17 @@ def test_startup_uses_the_catalog_prefix_for_what_kopf_stores_on_resources() -> 
     assert settings.peering.standalone is True
 
 
+def test_a_namespaced_operator_scans_nothing_cluster_wide() -> None:
+    """Its Role is namespaced: listing namespaces or CRDs would be refused (and retried)."""
+    namespaced, clusterwide = kopf.OperatorSettings(), kopf.OperatorSettings()
+
+    bootstrap.apply_settings(namespaced, OperatorConfig(namespace="catalog"))
+    bootstrap.apply_settings(clusterwide, OperatorConfig(namespace=""))
+
+    assert namespaced.scanning.disabled is True
+    assert clusterwide.scanning.disabled is False
+
+
 def handlers_of(plural: str) -> dict[str, set[str]]:
     """The handler ids registered for ``plural`` by kind of handler."""
     registry = kopf.get_default_registry()
@@ -64,3 +81,27 @@ def test_database_migrations_are_run_on_create_update_and_resume_and_never_delet
     assert {h.split(":")[0] for h in registered["changing"]} == {"migrate"}
     assert len(registered["changing"]) == 3
     assert not any("delete" in h.lower() for h in registered["changing"])
+
+
+def test_with_the_recheck_off_no_timer_puts_a_finalizer_on_process_definitions() -> None:
+    """kopf finalizes every resource a timer runs for; a release's ProcessDefinition must be
+    deletable when its operator is gone (helm uninstall removes both at once)."""
+    probe = (
+        "import kopf\n"
+        "from catalog_operator import main\n"
+        "registry = kopf.get_default_registry()\n"
+        "print(sorted(h.id for h in registry._spawning.get_all_handlers()))\n"
+    )
+    env = {**os.environ, "CATALOG_OPERATOR_BPMN_RECHECK_SECONDS": "0"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_recheck_is_off_or_at_least_thirty_seconds() -> None:
+    assert OperatorConfig(bpmn_recheck_seconds=0).bpmn_recheck_seconds == 0
+    with pytest.raises(ValidationError):
+        OperatorConfig(bpmn_recheck_seconds=10)

@@ -254,6 +254,8 @@ class EngineClient:
             response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise EngineUnavailable(f"the process engine is unreachable: {error!r}") from error
+        if _unparsable_resource(response):
+            raise EngineRejected(response.status_code, _message(response))
         if response.status_code >= 500:
             raise EngineUnavailable(
                 f"the process engine answered HTTP {response.status_code}: {_message(response)}"
@@ -263,6 +265,16 @@ class EngineClient:
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+
+# Camunda answers a deployment whose resource is not even well-formed XML with HTTP 500 and
+# its BPMN parser's code ENGINE-09003 ("Could not parse '<file>'"): a fault of the request,
+# which no retry fixes, not of the engine (a BPMN that parses but is invalid gets a 400).
+_UNPARSABLE_RESOURCE = "ENGINE-09003"
+
+
+def _unparsable_resource(response: httpx.Response) -> bool:
+    return response.status_code == 500 and _message(response).startswith(_UNPARSABLE_RESOURCE)
 
 
 def _message(response: httpx.Response) -> str:
