@@ -58,16 +58,7 @@ async def stop(memo: kopf.Memo, **_: Any) -> None:
 async def deploy_process_definition(
     body: kopf.Body, patch: kopf.Patch, memo: kopf.Memo, retry: int, **_: Any
 ) -> None:
-    deps = _dependencies(memo)
-    await handle_deploy_process_definition.deploy_process_definition(
-        body,
-        patch.status,
-        kubernetes=deps.kubernetes,
-        connect=deps.connect_engine,
-        recorder=KopfRecorder(body),
-        config=deps.config,
-        retry=retry,
-    )
+    await _deploy(body, patch, memo, retry=retry)
 
 
 # A ConfigMap's change does not touch the ProcessDefinition: look at the BPMN now and then.
@@ -77,6 +68,17 @@ async def deploy_process_definition(
 async def recheck_process_definition(
     body: kopf.Body, patch: kopf.Patch, memo: kopf.Memo, **_: Any
 ) -> None:
+    await _deploy(body, patch, memo, only_if_changed=True)
+
+
+async def _deploy(
+    body: kopf.Body,
+    patch: kopf.Patch,
+    memo: kopf.Memo,
+    *,
+    retry: int = 0,
+    only_if_changed: bool = False,
+) -> None:
     deps = _dependencies(memo)
     await handle_deploy_process_definition.deploy_process_definition(
         body,
@@ -85,7 +87,8 @@ async def recheck_process_definition(
         connect=deps.connect_engine,
         recorder=KopfRecorder(body),
         config=deps.config,
-        only_if_changed=True,
+        retry=retry,
+        only_if_changed=only_if_changed,
     )
 
 
