@@ -254,14 +254,20 @@ def tilt_config() -> dict[str, object]:
         if process != "api"
     ]
     jobs = [
-        f"{secrets.PLATFORM_RELEASE}-{spec.name}-{job}"
+        f"{secrets.PLATFORM_RELEASE}-{spec.name}-seed"
         for spec in secrets.service_specs()
-        for job, needed in (("migrate", spec.has_migrations), ("seed", spec.seed is not None))
-        if needed
+        if spec.seed is not None
+    ]
+    # The catalog operator migrates the databases (migrations.operator in catalog-kind.yaml).
+    migrations = [
+        f"{secrets.PLATFORM_RELEASE}-{spec.name}"
+        for spec in secrets.service_specs()
+        if spec.has_migrations
     ]
     return {
         "namespace": kube.NAMESPACE,
         "jobs": jobs,
+        "migrations": migrations,
         "charts": str(charts.package()),
         "bases": {name: built[name] for name in ("python", "uv", "node")},
         "infraTags": {name: built[name].rsplit(":", 1)[1] for name in INFRA_IMAGES},

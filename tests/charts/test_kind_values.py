@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import REPO, Render, load_yaml
+from .test_crds import validator_for
 
 if str(REPO) not in sys.path:  # dev/ is imported from the repository root
     sys.path.insert(0, str(REPO))
@@ -141,3 +142,30 @@ def test_a_service_the_release_does_not_install_answers_503_at_the_edge(render: 
     store = re.search(r"upstream route_store \{\n\s*server ([^ ]+) ", conf)
     assert store is not None
     assert store.group(1) == "127.0.0.1:9"  # nothing listens: 502, answered as a 503 problem
+
+
+def test_every_database_of_the_kind_cluster_is_migrated_by_the_operator(
+    kind_platform, render: Render, k8s
+):
+    crds = {
+        m["spec"]["names"]["kind"]: m
+        for m in render("catalog-crds")
+        if m["kind"] == "CustomResourceDefinition"
+    }
+    migrations = [m for m in kind_platform if m["kind"] == "DatabaseMigration"]
+    hook_jobs = [
+        m["metadata"]["name"]
+        for m in kind_platform
+        if m["kind"] == "Job" and m["metadata"]["name"].endswith("-migrate")
+    ]
+
+    assert {m["spec"]["service"] for m in migrations} == {
+        "identity",
+        "characteristic",
+        "specification",
+        "pricing",
+        "offering",
+    }
+    assert hook_jobs == []
+    for migration in migrations:
+        validator_for(crds, migration).validate(k8s.without_source(migration))

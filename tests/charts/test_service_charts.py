@@ -153,13 +153,60 @@ def test_migrations_run_as_a_pre_install_and_pre_upgrade_hook(
     assert "envFrom" not in container
 
 
-def test_migrations_can_be_left_to_the_operator(render: Any, k8s: Any, database_chart: str) -> None:
+def wait_containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    pod = deployment["spec"]["template"]["spec"]
+    return [c for c in pod.get("initContainers", []) if c["name"] == "wait-for-migration"]
+
+
+def test_migrations_can_be_switched_off(render: Any, k8s: Any, database_chart: str) -> None:
     service_chart = database_chart
-    manifests = render(service_chart, {"migrations": {"enabled": False}})
+    manifests = render(service_chart, {"migrations": {"enabled": False, "operator": True}})
 
     job_names = [job["metadata"]["name"] for job in k8s.by_kind(manifests, "Job")]
 
     assert f"{fullname(service_chart)}-migrate" not in job_names
+    assert k8s.by_kind(manifests, "DatabaseMigration") == []
+    for deployment in k8s.by_kind(manifests, "Deployment"):
+        assert wait_containers(deployment) == [], deployment["metadata"]["name"]
+
+
+def test_migrations_handed_to_the_operator_are_a_database_migration_every_pod_waits_for(
+    render: Any, k8s: Any, database_chart: str
+) -> None:
+    service_chart = database_chart
+    manifests = render(service_chart, {"migrations": {"operator": True, "backoffLimit": 2}})
+    (api,) = api_pod(manifests, k8s, service_chart)["containers"]
+    database_url = k8s.env_of(api)["DATABASE_URL"]
+
+    (migration,) = k8s.by_kind(manifests, "DatabaseMigration")
+    spec = migration["spec"]
+    env = {variable["name"]: variable for variable in spec["env"]}
+
+    assert migration["apiVersion"] == "catalog.example/v1alpha1"
+    assert migration["metadata"]["name"] == fullname(service_chart)
+    assert "helm.sh/hook" not in migration["metadata"].get("annotations", {})
+    assert spec["service"] == service_chart
+    # The lock's key is this release's database.
+    assert spec["database"] == fullname(service_chart)
+    assert (spec["image"], spec["targetRevision"]) == (api["image"], "head")
+    assert spec["backoffLimit"] == 2
+    assert env["DATABASE_URL"] == database_url
+    assert env["SERVICE_NAME"]["value"] == service_chart
+    assert {"requests", "limits"} <= set(spec["resources"])
+    assert f"{fullname(service_chart)}-migrate" not in {
+        job["metadata"]["name"] for job in k8s.by_kind(manifests, "Job")
+    }
+    deployments = k8s.by_kind(manifests, "Deployment")
+    assert len(deployments) == 1 + len(worker_processes(service_chart))
+    for deployment in deployments:
+        here = deployment["metadata"]["name"]
+        (wait,) = wait_containers(deployment)
+        assert wait["image"] == api["image"], here
+        assert "alembic current" in wait["command"][-1], here
+        assert "(head)" in wait["command"][-1], here
+        assert k8s.env_of(wait)["DATABASE_URL"] == database_url, here
+        assert wait["envFrom"] == [{"configMapRef": {"name": fullname(service_chart)}}], here
+        assert wait["securityContext"]["readOnlyRootFilesystem"] is True, here
 
 
 def test_every_process_of_the_service_runs_as_a_worker_deployment(

@@ -9,15 +9,21 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from .conftest import RELEASE, items
 
 # Cluster operations take minutes on two cores (the suite-wide limit is 120 s).
 pytestmark = [pytest.mark.cluster, pytest.mark.k8s(keep=True), pytest.mark.timeout(600)]
 
+REPO = Path(__file__).resolve().parents[2]
+# The services that keep a Postgres database; the release hands their migrations to the operator.
+DATABASE_SERVICES = {"identity", "characteristic", "specification", "pricing", "offering"}
 ENGINE_URL = "http://catalog-infra-camunda:8080/engine-rest"
 CREDENTIALS = {
     "name": "catalog-operator-engine",
@@ -115,6 +121,41 @@ def test_the_release_processes_are_deployed_by_the_operator(k8s, namespace):
     assert status["observedGeneration"] == resource["metadata"]["generation"]
 
 
+def head_of(service: str) -> str | None:
+    """The newest revision of the service's migrations (read from its scripts, no database)."""
+    config = Config(str(REPO / "services" / service / "alembic.ini"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_every_services_database_is_migrated_by_the_operator_before_its_pods_run(k8s, namespace):
+    images = {
+        d["metadata"]["name"]: d["spec"]["template"]["spec"]["containers"][0]["image"]
+        for d in items(k8s, "deployments", "-n", namespace)
+    }
+    migrations = {
+        m["spec"]["service"]: m
+        for m in items(k8s, "databasemigrations.catalog.example", "-n", namespace)
+        if m["metadata"]["name"] == f"{RELEASE}-{m['spec']['service']}"
+    }
+
+    assert set(migrations) == DATABASE_SERVICES
+    for service, migration in migrations.items():
+        status = migration["status"]
+        ready = _condition(migration, "Ready")
+        assert ready is not None and ready["status"] == "True", (service, status)
+        assert status["appliedRevision"] == head_of(service), service
+        assert status["image"] == images[f"{RELEASE}-{service}"], service
+        assert status["observedGeneration"] == migration["metadata"]["generation"], service
+    # Every running pod of those services waited for its migration and went on when it was done.
+    waited: set[str] = set()
+    for pod in items(k8s, "pods", "-n", namespace, "--field-selector=status.phase=Running"):
+        for init in pod["status"].get("initContainerStatuses", []):
+            if init["name"] == "wait-for-migration":
+                assert init["state"]["terminated"]["exitCode"] == 0, pod["metadata"]["name"]
+                waited.add(pod["metadata"]["labels"]["app.kubernetes.io/name"])
+    assert waited == DATABASE_SERVICES
+
+
 def test_a_broken_bpmn_is_reported_degraded_with_the_engines_reason(apply):
     name = f"broken-{uuid.uuid4().hex[:8]}"
     get = apply(_process_definition(name, "<bpmn:definitions>not a process"))
@@ -144,6 +185,8 @@ def test_a_database_migration_runs_a_job_and_records_the_revision(k8s, namespace
             "metadata": {"name": name},
             "spec": {
                 "service": "characteristic",
+                # The release's database: never migrated by two Jobs at once.
+                "database": f"{RELEASE}-characteristic",
                 "image": image,
                 "imagePullPolicy": "IfNotPresent",
                 "env": [

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(900)]
 
@@ -78,6 +79,23 @@ def test_every_resource_is_labelled_and_the_workloads_are_all_there(tiltfile_res
     assert {f"catalog-infra-{part}" for part in ("postgres", "rabbitmq", "camunda")} <= set(
         manifests
     )
+
+
+def test_each_migration_is_a_resource_with_the_image_tilt_builds(tiltfile_result):
+    manifests = _manifests(tiltfile_result)
+    services = ("identity", "characteristic", "specification", "pricing", "offering")
+
+    for service in services:
+        manifest = manifests[f"catalog-{service}-migration"]
+        (migration,) = yaml.safe_load_all(manifest["DeployTarget"]["yaml"])
+        assert migration["kind"] == "DatabaseMigration"
+        assert migration["spec"]["service"] == service
+        # Tilt injects the image it builds (k8s_kind image_json_path), not the chart's tag.
+        targets = {target["selector"] for target in manifest.get("ImageTargets") or []}
+        assert targets == {f"catalog/{service}"}, service
+        assert "catalog-operator" in manifest["ResourceDependencies"], service
+    seed = manifests["catalog-identity-seed"]
+    assert "catalog-identity-migration" in seed["ResourceDependencies"]
 
 
 def test_the_edge_and_the_infrastructure_consoles_are_linked(tiltfile_result):

@@ -122,9 +122,15 @@ spec:
       topologySpreadConstraints:
         {{- tpl (toYaml .) $root | nindent 8 }}
       {{- end }}
-      {{- if $v.otelCollector.enabled }}
+      {{- $migrationWait := include "catalog-lib.migrationWait" $root | trim }}
+      {{- if or $v.otelCollector.enabled $migrationWait }}
       initContainers:
+        {{- if $v.otelCollector.enabled }}
         {{- include "catalog-lib.otelSidecar" $root | nindent 8 }}
+        {{- end }}
+        {{- with $migrationWait }}
+        {{- . | nindent 8 }}
+        {{- end }}
       {{- end }}
       containers:
         - name: {{ .component }}

@@ -43,11 +43,7 @@ spec:
           command:
             {{- toYaml .job.command | nindent 12 }}
           env:
-            {{- range $key, $value := include "catalog-lib.configData" (dict "root" $root "sidecar" false) | fromYaml }}
-            - name: {{ $key }}
-              value: {{ $value | toString | quote }}
-            {{- end }}
-            {{- include "catalog-lib.secretEnv" $root | nindent 12 }}
+            {{- include "catalog-lib.jobEnv" $root | nindent 12 }}
             {{- with .extraEnv }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -68,12 +64,93 @@ spec:
 {{- end }}
 
 {{/*
-Database migrations (`alembic upgrade head`) before the new version's pods start.
-Switch off with migrations.enabled=false where the catalog operator runs them instead;
-never rendered for a service without a database (`database.enabled: false`).
+A one-off process's environment, as a YAML list of EnvVar: the settings inline (a pre-install
+hook runs before the ConfigMap exists) and the Secret references. Takes the root context.
+*/}}
+{{- define "catalog-lib.jobEnv" -}}
+{{- range $key, $value := include "catalog-lib.configData" (dict "root" . "sidecar" false) | fromYaml }}
+- name: {{ $key }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{ include "catalog-lib.secretEnv" . }}
+{{- end }}
+
+{{/*
+Database migrations (`alembic upgrade head`) before the new version's pods start, in one of
+two ways:
+- `migrations.operator: false` (default): a pre-install/pre-upgrade hook Job; Helm waits for it.
+- `migrations.operator: true`: a DatabaseMigration the catalog operator runs as a Job (never two
+  of one database at once, applied revision and conditions in `kubectl get databasemigrations`);
+  every pod of the service waits in an init container (catalog-lib.migrationWait) until the
+  database is at its image's head, so no process of a new image meets an old schema.
+Switch off with migrations.enabled=false; never rendered for a service without a database
+(`database.enabled: false`).
 */}}
 {{- define "catalog-lib.migrationJob" -}}
 {{- if and (include "catalog-lib.databaseEnabled" .) .Values.migrations.enabled }}
+{{- if .Values.migrations.operator }}
+{{- include "catalog-lib.databaseMigration" . }}
+{{- else }}
 {{- include "catalog-lib.hookJob" (dict "root" . "name" "migrate" "job" .Values.migrations "hook" "pre-install,pre-upgrade" "weight" "-5") }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "catalog-lib.databaseMigration" -}}
+{{- $v := .Values }}
+apiVersion: catalog.example/v1alpha1
+kind: DatabaseMigration
+metadata:
+  name: {{ include "catalog-lib.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "catalog-lib.componentLabels" (dict "root" . "component" "migrate") | nindent 4 }}
+spec:
+  service: {{ include "catalog-lib.name" . | quote }}
+  {{- /* The lock's key: this release's database, not every database of the service's name. */}}
+  database: {{ include "catalog-lib.fullname" . | quote }}
+  image: {{ include "catalog-lib.image" . | quote }}
+  imagePullPolicy: {{ $v.image.pullPolicy }}
+  targetRevision: {{ $v.migrations.targetRevision | quote }}
+  backoffLimit: {{ $v.migrations.backoffLimit }}
+  activeDeadlineSeconds: {{ $v.migrations.activeDeadlineSeconds }}
+  resources:
+    {{- toYaml $v.migrations.resources | nindent 4 }}
+  env:
+    {{- include "catalog-lib.jobEnv" . | nindent 4 }}
+{{- end }}
+
+{{/*
+With `migrations.operator: true`, the init container of every pod of a service with a database:
+it polls `alembic current` (the image's own migrations, the pod's own settings) until the
+database is at a head of this image, then the process starts. A pod of an image whose
+migration has not run (yet, or failed) stays in Init, visible, instead of crashing on an old
+schema. Nothing otherwise. Takes the root context.
+*/}}
+{{- define "catalog-lib.migrationWait" -}}
+{{- $v := .Values }}
+{{- if and (include "catalog-lib.databaseEnabled" .) $v.migrations.enabled $v.migrations.operator }}
+- name: wait-for-migration
+  image: {{ include "catalog-lib.image" . | quote }}
+  imagePullPolicy: {{ $v.image.pullPolicy }}
+  command:
+    - sh
+    - -c
+    - |
+      until out=$(alembic current 2>&1) && echo "$out" | grep -q '(head)'; do
+        echo "waiting for the DatabaseMigration {{ include "catalog-lib.fullname" . }} to bring the database to this image's head"
+        sleep {{ $v.migrations.waitIntervalSeconds }}
+      done
+  envFrom:
+    - configMapRef:
+        name: {{ include "catalog-lib.fullname" . }}
+  env:
+    {{- include "catalog-lib.secretEnv" . | nindent 4 }}
+  resources:
+    {{- toYaml $v.migrations.resources | nindent 4 }}
+  securityContext:
+    {{- include "catalog-lib.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    {{- include "catalog-lib.tmpVolumeMount" . | nindent 4 }}
 {{- end }}
 {{- end }}
