@@ -183,33 +183,43 @@ def port_forward(target: str, remote_port: int, timeout: float = 60.0) -> Iterat
         process.wait(timeout=10)
 
 
-def prepare_engine() -> None:
+def prepare_engine(timeout: float = 180.0) -> None:
     """The engine's worker users (one per service with saga steps); the processes are the
-    catalog operator's (the release's ProcessDefinition)."""
+    catalog operator's (the release's ProcessDefinition).
+
+    Tried again through a new port-forward until `timeout`: right after the kind node
+    restarts, its pods still look Ready while they restart, and a port-forward to one dies."""
     admin = secrets.camunda_admin_password(kube.CLUSTER)
-    with port_forward(f"svc/{secrets.infra_host('camunda')}", 8080) as url:
-        rest = f"{url}/engine-rest"
-        _wait_for_engine(rest)
-        with camunda.rest_client(admin, rest) as client:
-            users = []
-            for spec in secrets.service_specs():
-                if spec.camunda:
-                    user = secrets.worker_user(spec)
-                    camunda.ensure_user(
-                        client, user, secrets.worker_password(kube.CLUSTER, spec), admin
-                    )
-                    users.append(user)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with port_forward(f"svc/{secrets.infra_host('camunda')}", 8080) as url:
+                rest = f"{url}/engine-rest"
+                _wait_for_engine(rest, timeout=min(30.0, max(deadline - time.monotonic(), 1)))
+                with camunda.rest_client(admin, rest) as client:
+                    users = []
+                    for spec in secrets.service_specs():
+                        if spec.camunda:
+                            user = secrets.worker_user(spec)
+                            password = secrets.worker_password(kube.CLUSTER, spec)
+                            camunda.ensure_user(client, user, password, admin)
+                            users.append(user)
+            break
+        except (PlatformError, httpx.HTTPError) as error:
+            if time.monotonic() > deadline:
+                raise PlatformError(f"the cluster's engine did not answer: {error}") from error
+            time.sleep(2)
     done(f"engine users {', '.join(users)}")
 
 
-def _wait_for_engine(rest: str, timeout: float = 120.0) -> None:
+def _wait_for_engine(rest: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{rest}/engine", timeout=5, trust_env=False).status_code == 200:
                 return
         time.sleep(1)
-    raise PlatformError("the cluster's engine did not answer")
+    raise PlatformError(f"no answer from {rest} within {timeout:.0f}s")
 
 
 def create_service_accounts() -> None:

@@ -47,6 +47,7 @@ def test_every_service_worker_ui_edge_and_infrastructure_part_runs(k8s, namespac
         f"{RELEASE}-offering-saga-worker",
         f"{RELEASE}-frontend",
         f"{RELEASE}-edge",
+        f"{RELEASE}-dependency-health",
         f"{RELEASE}-operator",
         *(f"{INFRA_RELEASE}-{part}" for part in INFRASTRUCTURE),
     }

@@ -225,8 +225,9 @@ def test_the_cluster_edge_proxies_to_placeholders_logs_to_stdout_and_listens_on_
     assert "listen 0.0.0.0:8080;" in conf
     assert "access_log /dev/stdout edge_json;" in conf
     assert "error_log /dev/stderr warn;" in conf
-    # Nothing serves the dependency report in the cluster yet: no route to a local port.
-    assert "/health/dependencies" not in conf
+    # The dependency report comes from the chart's dependency health Service, no local port.
+    location = block(conf, "location = /health/dependencies")
+    assert 'proxy_pass http://{{ index .backends "dependency-health" }};' in location
     assert "127.0.0.1" not in conf
 
 
@@ -235,7 +236,7 @@ def test_nginx_accepts_the_cluster_edge_configuration(table: RouteTable, tmp_pat
     (paths moved under a temporary directory: the test runs outside a container)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     conf = render_cluster_nginx_conf(table)
-    conf = re.sub(r'\{\{ index \.backends "[a-z]+" \}\}', "127.0.0.1:9", conf)
+    conf = re.sub(r'\{\{ index \.backends "[a-z-]+" \}\}', "127.0.0.1:9", conf)
     conf = conf.replace("/tmp/nginx", str(tmp_path)).replace(
         "listen 0.0.0.0:8080", "listen 127.0.0.1:18080"
     )

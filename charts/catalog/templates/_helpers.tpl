@@ -44,3 +44,26 @@ skipped.
 {{- $table := include "catalog.routeTable" . | fromJson }}
 {{- printf "%vs" $table.edge.timeouts.connectSeconds }}
 {{- end }}
+
+{{/* "true" when the edge's dependency health is deployed (edge.dependencyHealth), else "". */}}
+{{- define "catalog.dependencyHealthEnabled" -}}
+{{- if and (ne .Values.edge.mode "none") .Values.edge.dependencyHealth.enabled }}true{{ end }}
+{{- end }}
+
+{{/* Name of the dependency health's Deployment and Service. */}}
+{{- define "catalog.dependencyHealthName" -}}
+{{- printf "%s-dependency-health" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+What the Gateway API / Ingress edge routes, as a JSON list of {name, service, port, prefixes,
+paths}: the backends (catalog.backends, by path prefix) and, when deployed, the dependency
+health by exact path (`/health`, `/health/dependencies`).
+*/}}
+{{- define "catalog.routes" -}}
+{{- $routes := include "catalog.backends" . | fromJsonArray }}
+{{- if include "catalog.dependencyHealthEnabled" . }}
+{{- $routes = append $routes (dict "name" "dependency-health" "service" (include "catalog.dependencyHealthName" .) "port" 80 "prefixes" list "paths" (list "/health" "/health/dependencies")) }}
+{{- end }}
+{{- toJson $routes }}
+{{- end }}

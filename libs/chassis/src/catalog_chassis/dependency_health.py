@@ -3,7 +3,9 @@
 ``GET /health/dependencies`` asks each service's ``/health/ready`` at once (2 s timeout) and
 answers ``{"status", "dependencies": [{"name", "status", "latencyMs"}]}`` — 200 when every
 one is ready, 503 when one is not. Addresses stay internal: the answer names services only.
-The edge routes the path here; run it with
+``GET /health`` answers 200 whenever the process runs: its liveness, and the edge's own
+``/health`` where the edge cannot answer it itself (a Gateway API or Ingress edge). The edge
+routes both paths here; run it with
 ``DEPENDENCY_TARGETS="identity=http://127.0.0.1:8001/health/ready,..." PORT=8090 python -m
 catalog_chassis.dependency_health``.
 """
@@ -64,7 +66,10 @@ def create_app(
             headers={"Cache-Control": "no-store"},
         )
 
-    return Starlette(routes=[Route("/health/dependencies", dependencies)])
+    async def alive(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "UP"}, headers={"Cache-Control": "no-store"})
+
+    return Starlette(routes=[Route("/health/dependencies", dependencies), Route("/health", alive)])
 
 
 def main() -> None:

@@ -52,6 +52,16 @@ async def test_one_service_down_is_a_503_naming_it_without_its_address():
     assert "10.0.0" not in response.text
 
 
+async def test_its_own_health_answers_whatever_the_services_do():
+    app = create_app(TARGETS, transport=transport(down={"pricing"}))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://status"
+    ) as client:
+        response = await client.get("/health")
+
+    assert (response.status_code, response.json()) == (200, {"status": "UP"})
+
+
 def test_targets_are_read_from_name_url_pairs():
     assert parse_targets("a=http://x/health/ready, b=http://y/health/ready") == {
         "a": "http://x/health/ready",
