@@ -5,6 +5,7 @@ convergence after the operator pod is killed mid-reconcile."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 import uuid
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -212,6 +214,28 @@ def test_a_database_migration_runs_a_job_and_records_the_revision(k8s, namespace
     assert job["status"].get("succeeded") == 1
     (owner,) = job["metadata"]["ownerReferences"]
     assert owner["kind"] == "DatabaseMigration" and owner["name"] == name
+
+
+def test_a_deleted_process_definition_that_asks_is_suspended_in_the_engine(k8s, namespace, apply):
+    name = f"retired-{uuid.uuid4().hex[:8]}"
+    resource = _process_definition(name, VALID_BPMN.format(suffix=name.replace("-", "_")))
+    resource["spec"]["suspendOnDelete"] = True
+    get = apply(resource)
+    ready = wait_for(get, "Ready")
+    assert "catalog.example/operator" in ready["metadata"].get("finalizers", [])
+    definition_id = ready["status"]["processDefinitionId"]
+
+    subprocess.run(
+        ["kubectl", "delete", f"processdefinitions.catalog.example/{name}", "-n", namespace],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )  # returns once the operator has released its finalizer
+
+    auth = (os.environ["CAMUNDA_ADMIN_USERNAME"], os.environ["CAMUNDA_ADMIN_PASSWORD"])
+    engine_url = os.environ["CAMUNDA_URL"]
+    found = httpx.get(f"{engine_url}/process-definition/{definition_id}", auth=auth, timeout=10)
+    assert found.json()["suspended"] is True
 
 
 def test_killing_the_operator_mid_reconcile_still_converges(k8s, namespace, apply):

@@ -73,6 +73,7 @@ class FakeEngine:
     definitions: dict[str, list[DeployedDefinition]] = field(default_factory=dict)
     failure: Exception | None = None
     targets: list[EngineTarget] = field(default_factory=list)
+    suspended: list[str] = field(default_factory=list)
 
     async def deploy(self, name: str, files: Mapping[str, bytes], *, source: str) -> Deployment:
         if self.failure is not None:
@@ -98,6 +99,16 @@ class FakeEngine:
 
     async def definitions_of(self, deployment_id: str) -> list[DeployedDefinition]:
         return list(self.definitions.get(deployment_id, []))
+
+    async def suspend(self, definition_id: str) -> bool:
+        if self.failure is not None:
+            raise self.failure
+        known = {d.id for deployed in self.definitions.values() for d in deployed}
+        if definition_id not in known:
+            return False
+        if definition_id not in self.suspended:
+            self.suspended.append(definition_id)
+        return True
 
     def _latest(self, name: str) -> dict[str, bytes]:
         latest: dict[str, bytes] = {}

@@ -14,6 +14,7 @@ from catalog_operator.config import OperatorConfig
 from catalog_operator.handlers import (
     handle_deploy_process_definition,
     handle_run_database_migration,
+    handle_suspend_process_definition,
 )
 from catalog_operator.resources import DATABASE_MIGRATIONS, GROUP, PROCESS_DEFINITIONS, VERSION
 
@@ -96,6 +97,33 @@ if CONFIG.bpmn_recheck_seconds:
     kopf.timer(
         GROUP, VERSION, PROCESS_DEFINITIONS, id="recheck", interval=CONFIG.bpmn_recheck_seconds
     )(recheck_process_definition)
+
+
+def _suspends_on_delete(spec: kopf.Spec, **_: Any) -> bool:
+    return handle_suspend_process_definition.suspends_on_delete(spec)
+
+
+# Filtered: only a resource that asks for it (`suspendOnDelete`) gets kopf's finalizer.
+@kopf.on.delete(
+    GROUP,
+    VERSION,
+    PROCESS_DEFINITIONS,
+    id="suspend",
+    when=_suspends_on_delete,
+    backoff=HANDLER_BACKOFF,
+)
+async def suspend_process_definition(
+    body: kopf.Body, memo: kopf.Memo, retry: int, **_: Any
+) -> None:
+    deps = _dependencies(memo)
+    await handle_suspend_process_definition.suspend_process_definition(
+        body,
+        kubernetes=deps.kubernetes,
+        connect=deps.connect_engine,
+        recorder=KopfRecorder(body),
+        config=deps.config,
+        retry=retry,
+    )
 
 
 @kopf.on.resume(GROUP, VERSION, DATABASE_MIGRATIONS, id="migrate", backoff=HANDLER_BACKOFF)

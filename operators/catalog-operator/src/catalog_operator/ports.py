@@ -41,6 +41,10 @@ class ProcessEngine(Protocol):
     async def definitions_of(self, deployment_id: str) -> list[DeployedDefinition]:
         """The process definitions a deployment holds (for an unchanged, filtered deploy)."""
 
+    async def suspend(self, definition_id: str) -> bool:
+        """Suspend a process definition: no new instance starts from it, running ones go on,
+        history stays. False when the engine has no such definition (nothing to suspend)."""
+
 
 EngineConnector = Callable[[EngineTarget], AbstractAsyncContextManager[ProcessEngine]]
 

@@ -1,6 +1,7 @@
-"""The ProcessDefinition handler against the real engine (Camunda 7 on the local platform):
+"""The ProcessDefinition handlers against the real engine (Camunda 7 on the local platform):
 valid -> ids recorded; the same again -> unchanged; changed -> a new version; invalid ->
-Degraded with the engine's own message. Each test has its own process key and deployment
+Degraded with the engine's own message; deleted with `suspendOnDelete` -> suspended, no new
+instance starts, the deployment stays. Each test has its own process key and deployment
 name, and deletes its deployments afterwards."""
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import pytest
 from catalog_operator.adapters.engine import connect
 from catalog_operator.config import OperatorConfig
 from catalog_operator.handlers.handle_deploy_process_definition import deploy_process_definition
+from catalog_operator.handlers.handle_suspend_process_definition import (
+    suspend_process_definition,
+)
 from catalog_testing import platform_setting
 
 pytestmark = pytest.mark.integration
@@ -166,3 +170,30 @@ async def test_an_invalid_bpmn_is_degraded_with_the_engines_message(
     assert (degraded["status"], degraded["reason"]) == ("True", "DeploymentRejected")
     assert "nowhere" in degraded["message"]
     assert await versions_of(admin, key) == []
+
+
+async def test_a_deleted_definition_that_asks_is_suspended_and_no_longer_starts(
+    resource: dict[str, Any], kubernetes: Any, recorder: Any, admin: httpx.AsyncClient, key: str
+) -> None:
+    resource["spec"]["suspendOnDelete"] = True
+    status = await reconcile(resource, kubernetes, recorder)
+
+    suspended = await suspend_process_definition(
+        resource,
+        kubernetes=kubernetes,
+        connect=connect,
+        recorder=recorder,
+        config=OperatorConfig(),
+    )
+    again = await suspend_process_definition(
+        resource, kubernetes=kubernetes, connect=connect, recorder=recorder, config=OperatorConfig()
+    )
+
+    assert suspended == again == [status["processDefinitionId"]]
+    definition = (await admin.get(f"/process-definition/{status['processDefinitionId']}")).json()
+    assert definition["suspended"] is True
+    started = await admin.post(f"/process-definition/key/{key}/start", json={})
+    assert started.status_code >= 400, started.text
+    assert "suspended" in started.text.lower()
+    # The deployment and its history stay.
+    assert (await admin.get(f"/deployment/{status['deploymentId']}")).status_code == 200

@@ -70,9 +70,26 @@ def test_process_definitions_are_deployed_on_create_update_and_resume_and_rechec
     registered = handlers_of("processdefinitions")
 
     assert main.deploy_process_definition is not None
-    assert {h.split(":")[0] for h in registered["changing"]} == {"deploy"}
+    deploying = {h for h in registered["changing"] if h.startswith("deploy:")}
+    # on.resume has no reason of its own (None).
+    assert {h.split(":")[1] for h in deploying} == {"create", "update", "None"}
     assert {h.split(":")[0] for h in registered["spawning"]} == {"recheck"}
-    assert len(registered["changing"]) == 3
+
+
+def test_only_a_process_definition_asking_to_be_suspended_has_a_delete_handler() -> None:
+    registry = kopf.get_default_registry()
+    (suspend,) = [
+        handler
+        for handler in registry._changing.get_all_handlers()
+        if handler.selector is not None
+        and handler.selector.any_name == "processdefinitions"
+        and handler.reason == "delete"
+    ]
+
+    assert suspend.id == "suspend"
+    assert suspend.when is not None
+    assert suspend.when(spec={"suspendOnDelete": True}) is True
+    assert suspend.when(spec={}) is False
 
 
 def test_database_migrations_are_run_on_create_update_and_resume_and_never_deleted() -> None:

@@ -38,16 +38,29 @@ class ChassisEngine:
         found = await self._get("/process-definition", params={"deploymentId": deployment_id})
         return [DeployedDefinition(d["id"], d["key"], int(d["version"])) for d in found]
 
-    async def _get(self, path: str, **kwargs: Any) -> Any:
+    async def suspend(self, definition_id: str) -> bool:
+        body = {"suspended": True, "includeProcessInstances": False}
         try:
-            response = await self._client.http.get(path, **kwargs)
+            await self._request("PUT", f"/process-definition/{definition_id}/suspended", json=body)
+        except EngineRejected as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    async def _get(self, path: str, **kwargs: Any) -> Any:
+        return await self._request("GET", path, **kwargs)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             raise EngineUnavailable(f"the process engine is unreachable: {error!r}") from error
         if response.status_code >= 500:
             raise EngineUnavailable(f"the process engine answered HTTP {response.status_code}")
         if response.status_code >= 400:
             raise EngineRejected(response.status_code, response.text[:2000])
-        return response.json()
+        return response.json() if response.content else None
 
 
 @asynccontextmanager

@@ -6,7 +6,8 @@ no new version) -> record the deployment and definition ids in status.
 
 An invalid BPMN (the engine's 400) is Degraded with the engine's message and not retried: only
 a changed spec or ConfigMap can fix it. An unreachable engine is retried with a growing delay.
-Deleting the resource leaves the engine's deployments and history alone (no finalizer).
+Deleting the resource leaves the engine's deployments and history alone; with `suspendOnDelete`
+the definitions are suspended first (handle_suspend_process_definition).
 """
 
 from __future__ import annotations
