@@ -31,8 +31,8 @@ down: deps ## stop what `up` started
 status: deps ## health of every part
 	@$(PLATFORM) status
 
-logs: deps ## follow the logs (one service: make logs SERVICE=identity)
-	@$(PLATFORM) logs $(SERVICE)
+logs: deps ## follow the logs (one service: SERVICE=identity; one request from every process, in time order: CORRELATION_ID=<id>)
+	@$(PLATFORM) logs $(SERVICE) $(if $(CORRELATION_ID),--correlation-id $(CORRELATION_ID))
 
 reindex: deps ## rebuild the store's documents and search index from the write services
 	@$(PLATFORM) exec store -- python -m store_service.entrypoints.cli reindex

@@ -12,6 +12,7 @@ from . import (
     ferretdb,
     frontend,
     installer,
+    logship,
     opensearch,
     postgres,
     prometheus,
@@ -85,6 +86,9 @@ def up(layout: Layout, selected: list[str] | None, timeout: float) -> int:
     checks.append(edge.readiness(layout, table))
     try:
         wait_until_ready(checks, timeout=timeout)
+        # Ships every process's log lines to OpenSearch (ready by now).
+        logship.start_or_restart(layout, specs)
+        wait_until_ready([logship.readiness(layout)], timeout=timeout)
     finally:
         _print_urls(layout, running, edge.edge_url(table))
     if failed:
@@ -164,6 +168,7 @@ def down(layout: Layout) -> int:
         camunda.NAME,
         prometheus.NAME,
         status_page.NAME,
+        logship.NAME,
     }
     order = sorted(names, key=lambda name: (name != edge.NAME, name in infrastructure, name))
     for name in order:
@@ -198,7 +203,11 @@ def status(layout: Layout) -> int:
     return 0 if all(healthy for _, healthy, _ in rows) else 1
 
 
-def logs(layout: Layout, name: str | None, follow: bool, lines: int) -> int:
+def logs(
+    layout: Layout, name: str | None, follow: bool, lines: int, correlation_id: str | None = None
+) -> int:
+    if correlation_id is not None:
+        return request_logs(correlation_id)
     files = sorted(layout.logs.glob("*.log"))
     if name is not None:
         files = [f for f in files if f.stem == name or f.stem.startswith(f"{name}-")]
@@ -209,6 +218,19 @@ def logs(layout: Layout, name: str | None, follow: bool, lines: int) -> int:
         return subprocess.run(command, check=False).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def request_logs(correlation_id: str) -> int:
+    """One request's lines from every process, in time order (from OpenSearch)."""
+    found = logship.request_lines(correlation_id)
+    if not found:
+        raise PlatformError(
+            f"no log lines with correlation_id {correlation_id} in {logship.INDEX_PATTERN}"
+            " (lines reach OpenSearch within seconds of being written)"
+        )
+    for line in found:
+        print(logship.format_line(line))
+    return 0
 
 
 def migrate(layout: Layout) -> int:
@@ -260,6 +282,8 @@ def _print_urls(layout: Layout, specs: list[ServiceSpec], edge_url: str) -> None
     print(f"  {'zipkin':<26} {zipkin.URL}")
     print(f"  {'mongodb (FerretDB)':<26} {ferretdb.URL}  (login: MONGODB_URL in platform.env)")
     print(f"  {'opensearch':<26} {opensearch.URL}")
+    logs_url = f"{opensearch.URL}/{logship.INDEX_PATTERN}/_search"
+    print(f"  {'logs (every process)':<26} {logs_url}  (make logs CORRELATION_ID=<id>)")
     print(f"  {'prometheus':<26} {prometheus.URL}")
     print(f"  {'camunda REST':<26} {camunda.REST_URL}")
     password = stored_password(layout, camunda.ADMIN_PASSWORD_SECRET) or "(not generated yet)"
@@ -282,6 +306,9 @@ def _parser() -> argparse.ArgumentParser:
     logs_parser.add_argument("name", nargs="?", help="one service or process, e.g. identity")
     logs_parser.add_argument("--no-follow", action="store_true")
     logs_parser.add_argument("-n", "--lines", type=int, default=50)
+    logs_parser.add_argument(
+        "--correlation-id", help="one request's lines from every process, from OpenSearch"
+    )
     commands.add_parser("migrate", help="alembic upgrade head for every service")
     commands.add_parser("lint-frontend", help="tsc and eslint over frontend/ (npm ci if needed)")
     exec_parser = commands.add_parser(
@@ -303,7 +330,7 @@ def main(argv: Sequence[str] | None = None, layout: Layout = DEFAULT_LAYOUT) -> 
         if args.command == "status":
             return status(layout)
         if args.command == "logs":
-            return logs(layout, args.name, not args.no_follow, args.lines)
+            return logs(layout, args.name, not args.no_follow, args.lines, args.correlation_id)
         if args.command == "exec":
             return execute(layout, args.service, args.argv)
         if args.command == "lint-frontend":

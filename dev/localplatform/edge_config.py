@@ -172,6 +172,19 @@ def _http_settings(table: RouteTable, paths: EdgePaths) -> list[str]:
         '    default "";',
         "}",
         "",
+        "# The access log's timestamp with milliseconds ($time_iso8601 has seconds only).",
+        "map $time_iso8601 $log_time_seconds {",
+        '    "~^(?<t>\\d\\d\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)" $t;',
+        "}",
+        "map $time_iso8601 $log_time_offset {",
+        '    "~(?<o>[+-]\\d\\d:\\d\\d)$" $o;',
+        '    default "Z";',
+        "}",
+        "map $msec $log_time_millis {",
+        '    "~\\.(?<m>\\d\\d\\d)$" $m;',
+        '    default "000";',
+        "}",
+        "",
         "log_format edge_json escape=json '{'",
         *(f"    '{field}'" for field in _ACCESS_LOG_FIELDS),
         "    '}';",
@@ -188,6 +201,8 @@ _TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 _ACCESS_LOG_FIELDS = (
     '"time":"$time_iso8601",',
+    # The services' key and precision: in time order with their lines (the log shipper).
+    '"timestamp":"${log_time_seconds}.${log_time_millis}${log_time_offset}",',
     '"method":"$request_method",',
     '"uri":"$request_uri",',
     '"status":$status,',

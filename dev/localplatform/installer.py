@@ -28,6 +28,10 @@ _PACKAGES = {
     "chromium": Path("/usr/bin/chromium"),
     # Run by the platform with its own configuration (dev/localplatform/prometheus.py).
     "prometheus": Path("/usr/bin/prometheus"),
+    # The log shipper (dev/localplatform/logship.py): rsyslog with its Elasticsearch output,
+    # run with the platform's own configuration beside the machine's system logger.
+    "rsyslog": Path("/usr/sbin/rsyslogd"),
+    "rsyslog-elasticsearch": Path("/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so"),
 }
 # Packages whose Debian service must not run: the platform starts them itself.
 _OWN_SERVICES = ("prometheus",)
