@@ -223,9 +223,10 @@ class Manifests:
 
     @staticmethod
     def pod_specs(manifests: list[Manifest]) -> Iterator[tuple[Manifest, dict[str, Any]]]:
-        """Every pod spec the manifests would run (Deployments, Jobs, bare Pods)."""
+        """Every pod spec the manifests would run (Deployments, DaemonSets, StatefulSets,
+        Jobs, bare Pods)."""
         for manifest in manifests:
-            if manifest["kind"] in ("Deployment", "Job"):
+            if manifest["kind"] in ("Deployment", "DaemonSet", "StatefulSet", "Job"):
                 yield manifest, manifest["spec"]["template"]["spec"]
             elif manifest["kind"] == "Pod":
                 yield manifest, manifest["spec"]

@@ -4,7 +4,6 @@ scraped and the rules loaded."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import time
@@ -12,43 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
-from prometheus_client import REGISTRY
 
-import catalog_chassis.messaging.consumer
-import catalog_chassis.metrics
-import catalog_chassis.outbox.relay
-import catalog_chassis.workflow.worker
-import store_service.entrypoints.consumers
 from dev.localplatform import prometheus
 from dev.localplatform.discovery import ServiceSpec, discover_services
 from dev.localplatform.paths import DEFAULT_LAYOUT
 
-# The modules whose metrics the rules use (imported for their registrations).
-EXPORTERS = (
-    catalog_chassis.messaging.consumer,
-    catalog_chassis.metrics,
-    catalog_chassis.outbox.relay,
-    catalog_chassis.workflow.worker,
-    store_service.entrypoints.consumers,
-)
-# Series names a histogram or counter registers beyond its own name.
-SUFFIXES = ("_bucket", "_sum", "_count", "_total", "_created")
-PROMQL_WORDS = {"by", "sum", "rate", "increase", "max", "clamp_min", "histogram_quantile", "le"}
-
-
-def exported_series() -> set[str]:
-    names: set[str] = {"up"}
-    for collector in list(REGISTRY._collector_to_names):  # type: ignore[attr-defined]
-        for metric in collector.describe() if hasattr(collector, "describe") else []:
-            names.add(metric.name)
-            names.update(metric.name + suffix for suffix in SUFFIXES)
-    return names
-
-
-def rule_expressions() -> list[str]:
-    document = yaml.safe_load(prometheus.RULES.read_text())
-    return [rule["expr"] for group in document["groups"] for rule in group["rules"]]
+from .promql import exported_series, metric_names, recorded_series, rule_expressions
 
 
 def test_every_service_process_is_a_job_on_its_own_port(tmp_path: Path) -> None:
@@ -78,22 +46,8 @@ def test_the_command_listens_on_loopback_with_a_bounded_retention(tmp_path: Path
 
 
 def test_the_rules_name_only_metrics_the_services_export() -> None:
-    exported = exported_series()
-    recorded = {
-        rule["record"]
-        for group in yaml.safe_load(prometheus.RULES.read_text())["groups"]
-        for rule in group["rules"]
-        if "record" in rule
-    }
-    unknown = set()
-    for expression in rule_expressions():
-        without_labels = re.sub(r"\{[^}]*\}", "", expression)
-        for name in re.findall(r"\b[a-z_][a-z0-9_:]*\b", without_labels):
-            if name in PROMQL_WORDS or name in recorded or name in exported:
-                continue
-            if re.fullmatch(r"[a-z]+", name) and name not in exported:
-                continue  # PromQL keywords and functions (on, and, ...)
-            unknown.add(name)
+    known = exported_series() | recorded_series()
+    unknown = {name for e in rule_expressions() for name in metric_names(e)} - known
     assert not unknown, f"rules reference metrics nothing exports: {sorted(unknown)}"
 
 
