@@ -21,6 +21,8 @@ PREFLIGHT_MAX_AGE_SECONDS = 600
 # A caller's correlation id is only accepted when it is a plain token: it is echoed in headers,
 # written to logs and embedded verbatim in JSON problem bodies, so nothing may need escaping.
 CORRELATION_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+# A W3C traceparent the edge passes on as the client sent it (version 00, lowercase hex).
+TRACEPARENT_PATTERN = r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 
 # Where dev/localplatform/status.py serves GET /health/dependencies.
 DEPENDENCY_HEALTH_PORT = 8090
@@ -151,6 +153,21 @@ def _http_settings(table: RouteTable, paths: EdgePaths) -> list[str]:
         f'    "~{CORRELATION_ID_PATTERN}" $http_x_correlation_id;',
         "    default $minted_correlation_id;",
         "}",
+        "# W3C trace context: the client's traceparent, else one the edge starts (trace id = the",
+        "# request id, sampled), so the edge's access line and every span of the request share",
+        "# a trace id.",
+        "map $request_id $minted_traceparent {",
+        '    "~^.{16}(?<tp_span>.{16})$" "00-$request_id-$tp_span-01";',
+        '    default "";',
+        "}",
+        "map $http_traceparent $traceparent {",
+        f'    "~{TRACEPARENT_PATTERN}" $http_traceparent;',
+        "    default $minted_traceparent;",
+        "}",
+        "map $traceparent $trace_id {",
+        '    "~^00-(?<tp_trace>[0-9a-f]{32})-" $tp_trace;',
+        '    default "";',
+        "}",
         "",
         "map $http_origin $cors_allow_origin {",
         '    default "";',
@@ -210,6 +227,7 @@ _ACCESS_LOG_FIELDS = (
     '"upstream":"$upstream_addr",',
     '"upstream_status":"$upstream_status",',
     '"correlation_id":"$correlation_id",',
+    '"trace_id":"$trace_id",',
     '"remote_addr":"$remote_addr",',
     '"bytes_sent":$bytes_sent',
 )
@@ -271,6 +289,7 @@ def _server(
         'proxy_set_header Connection "";',
         "proxy_set_header Host $http_host;",
         "proxy_set_header X-Correlation-ID $correlation_id;",
+        "proxy_set_header traceparent $traceparent;",
         # The edge is the outermost proxy: the address it sees replaces whatever the client
         # sent, so a forged X-Forwarded-For cannot pose as another client (login throttling).
         "proxy_set_header X-Forwarded-For $remote_addr;",

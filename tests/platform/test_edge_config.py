@@ -252,3 +252,17 @@ def test_nginx_accepts_the_cluster_edge_configuration(table: RouteTable, tmp_pat
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_edge_passes_a_valid_traceparent_on_or_starts_the_trace(
+    table: RouteTable, paths: EdgePaths
+) -> None:
+    conf = render(table, paths, include_frontend=True)
+
+    assert "proxy_set_header traceparent $traceparent;" in conf
+    traceparent = block(conf, "map $http_traceparent $traceparent")
+    assert '"~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" $http_traceparent;' in traceparent
+    assert "default $minted_traceparent;" in traceparent
+    # Started by the edge: the request id is the trace id, sampled.
+    assert '"00-$request_id-$tp_span-01"' in block(conf, "map $request_id $minted_traceparent")
+    assert "'\"trace_id\":\"$trace_id\",'" in conf

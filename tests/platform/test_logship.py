@@ -150,6 +150,9 @@ def test_one_requests_lines_from_the_edge_and_the_service_come_back_in_time_orde
         assert time.monotonic() < deadline, f"not shipped within 30 s: {lines}"
         time.sleep(0.5)
 
+    # The edge started the request's trace: its line and the service's share the trace id.
+    trace_ids = {line["process"]: line["trace_id"] for line in lines}
+    assert trace_ids["edge"] and trace_ids["edge"] == trace_ids["characteristic-api"]
     stamps = [dt.datetime.fromisoformat(line["timestamp"].replace("Z", "+00:00")) for line in lines]
     assert stamps == sorted(stamps)
     # The edge writes its line when the answer is sent: after the service's.
@@ -171,3 +174,33 @@ def test_one_requests_lines_from_the_edge_and_the_service_come_back_in_time_orde
     assert [line.split()[1] for line in printed.stdout.splitlines()] == [
         line["process"] for line in lines
     ]
+
+
+@pytest.mark.integration
+def test_a_clients_traceparent_is_the_trace_the_edge_and_the_service_log(
+    admin_headers: dict[str, str], edge_url: str
+) -> None:
+    trace_id = uuid.uuid4().hex
+    correlation_id = f"trace-{uuid.uuid4()}"
+    response = httpx.get(
+        f"{edge_url}/api/v1/characteristics",
+        params={"limit": 1},
+        headers={
+            **admin_headers,
+            "X-Correlation-ID": correlation_id,
+            "traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01",
+        },
+        timeout=10,
+        trust_env=False,
+    )
+    assert response.status_code == 200
+
+    deadline = time.monotonic() + 30
+    while True:
+        lines = logship.request_lines(correlation_id)
+        if {"edge", "characteristic-api"} <= {line["process"] for line in lines}:
+            break
+        assert time.monotonic() < deadline, f"not shipped within 30 s: {lines}"
+        time.sleep(0.5)
+
+    assert {line["trace_id"] for line in lines} == {trace_id}
