@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -286,3 +288,35 @@ async def test_a_publication_made_while_the_engine_is_down_completes_when_it_ret
     published = await saga_ended(edge, admin, draft["id"], within=90)
     assert published["lifecycleStatus"] == "PUBLISHED", published
     assert published["sagaId"] == publishing["sagaId"]
+
+
+@pytest.mark.local_only
+async def test_make_logs_finds_a_publications_lines_from_every_process_it_touched(edge, admin):
+    """The log shipper (dev/localplatform/logship.py) has the saga's lines by correlation id."""
+    repo = str(Path(__file__).resolve().parents[2])
+    if repo not in sys.path:  # dev/ is imported from the repository root
+        sys.path.insert(0, repo)
+    from dev.localplatform import logship
+
+    draft = await a_draft(edge, admin, [await a_price(edge, admin)])
+    correlation_id = f"logs-{uuid.uuid4()}"
+
+    await publish(edge, admin, draft, **{"X-Correlation-ID": correlation_id})
+    assert (await saga_ended(edge, admin, draft["id"]))["lifecycleStatus"] == "PUBLISHED"
+
+    wanted = {
+        "edge",
+        "offering-api",
+        "offering-saga-worker",
+        "pricing-saga-worker",
+        "specification-saga-worker",
+        "store-saga-worker",
+    }
+
+    async def shipped() -> set[str] | None:
+        lines = await asyncio.to_thread(logship.request_lines, correlation_id)
+        processes = {line["process"] for line in lines}
+        return processes if wanted <= processes else None
+
+    processes = await eventually(shipped, within=30)
+    assert wanted <= processes
