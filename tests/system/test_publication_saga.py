@@ -19,6 +19,7 @@ from catalog_chassis.workflow.engine import EngineClient
 from catalog_testing import saga_ended
 
 pytestmark = pytest.mark.system
+REPO = str(Path(__file__).resolve().parents[2])
 
 PROCESS_KEY = "offering-publication-saga"
 TOPICS = ("lock-prices", "validate-specifications", "create-store-entry", "confirm-publication")
@@ -293,9 +294,8 @@ async def test_a_publication_made_while_the_engine_is_down_completes_when_it_ret
 @pytest.mark.local_only
 async def test_make_logs_finds_a_publications_lines_from_every_process_it_touched(edge, admin):
     """The log shipper (dev/localplatform/logship.py) has the saga's lines by correlation id."""
-    repo = str(Path(__file__).resolve().parents[2])
-    if repo not in sys.path:  # dev/ is imported from the repository root
-        sys.path.insert(0, repo)
+    if REPO not in sys.path:  # dev/ is imported from the repository root
+        sys.path.insert(0, REPO)
     from dev.localplatform import logship
 
     draft = await a_draft(edge, admin, [await a_price(edge, admin)])
