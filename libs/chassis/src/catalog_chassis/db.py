@@ -98,9 +98,13 @@ def create_engine(
 ) -> AsyncEngine:
     """An asyncpg engine with a bounded pool.
 
-    ``pool_pre_ping`` lets the pool survive a Postgres restart without failing the first
-    request; ``pool_timeout`` is short so an exhausted pool turns into a fast 503 rather than
-    a hung request; ``pool_recycle`` keeps connections younger than typical proxy idle limits.
+    No ``pool_pre_ping``: it cost a round trip on every checkout, i.e. on every request. A
+    connection the server dropped (a restart, a failover) fails the one statement that meets
+    it; SQLAlchemy then invalidates every connection of the pool older than that moment, and
+    the request answers 503 with Retry-After (problems.DATABASE_UNAVAILABLE), so the client's
+    retry and every later request get fresh connections. ``pool_timeout`` is short so an
+    exhausted pool turns into a fast 503 rather than a hung request; ``pool_recycle`` keeps
+    connections younger than typical proxy idle limits.
     """
     server_settings = {"application_name": application_name} if application_name else {}
     return create_async_engine(
@@ -109,7 +113,6 @@ def create_engine(
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
         pool_recycle=1800,
-        pool_pre_ping=True,
         echo=echo,
         connect_args={"server_settings": server_settings},
     )

@@ -27,7 +27,7 @@ class PageParams:
     offset: int = 0
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Maximum number of items to return")
     ] = DEFAULT_LIMIT,

@@ -18,6 +18,7 @@ from catalog_chassis.auth import (
     AuthenticatedUser,
     CurrentUser,
     TokenVerifier,
+    jwks_from_url,
     require_role,
 )
 from catalog_chassis.errors import ServiceUnavailable, Unauthorized
@@ -117,6 +118,69 @@ async def test_caches_the_key_set(jwks: JwksServer) -> None:
         await verifier.verify(sign(SIGNING_KEY))
 
     assert jwks.requests == 1
+
+
+class CountingDecode:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import catalog_chassis.auth as auth
+
+        self.calls = 0
+        original = auth.jwt.decode
+
+        def decode(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(auth.jwt, "decode", decode)
+
+
+async def test_a_token_is_verified_once_until_it_expires(
+    jwks: JwksServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decodes = CountingDecode(monkeypatch)
+    wall = FakeClock()
+    wall.now = time.time()
+    verifier = TokenVerifier.from_jwks_url(
+        JWKS_URL, issuer=ISSUER, audience=AUDIENCE, transport=httpx.MockTransport(jwks.handle)
+    )
+    verifier._wall_clock = wall
+    token = sign(SIGNING_KEY, exp=int(wall.now) + 600)
+
+    users = [await verifier.verify(token) for _ in range(3)]
+    wall.now += 600 + 31  # past exp and the leeway: verified again
+    again = await verifier.verify(token)
+
+    assert users == [users[0]] * 3 and again == users[0]
+    assert decodes.calls == 2
+
+
+async def test_the_verified_tokens_kept_are_bounded(
+    jwks: JwksServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decodes = CountingDecode(monkeypatch)
+    verifier = TokenVerifier(
+        key_source=jwks_from_url(JWKS_URL, transport=httpx.MockTransport(jwks.handle)),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        verified_cache_size=2,
+    )
+    tokens = [sign(SIGNING_KEY, sub=f"user-{index}") for index in range(3)]
+
+    for token in tokens:
+        await verifier.verify(token)
+    await verifier.verify(tokens[2])  # kept
+    await verifier.verify(tokens[0])  # dropped as the least recently used: verified again
+
+    assert decodes.calls == 4
+
+
+async def test_a_rejected_token_is_never_cached(jwks: JwksServer) -> None:
+    verifier = jwks.verifier()
+    forged = sign(FOREIGN_KEY)
+
+    for _ in range(2):
+        with pytest.raises(Unauthorized):
+            await verifier.verify(forged)
 
 
 async def test_tolerates_small_clock_skew_on_expiry(jwks: JwksServer) -> None:

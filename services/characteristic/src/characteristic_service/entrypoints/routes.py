@@ -37,7 +37,7 @@ PREFIX = "/api/v1/characteristics"
 router = APIRouter(prefix=PREFIX, tags=["characteristics"])
 
 
-def characteristic_service(request: Request) -> CharacteristicService:
+async def characteristic_service(request: Request) -> CharacteristicService:
     service: CharacteristicService = request.app.state.container.characteristics
     return service
 

@@ -24,12 +24,12 @@ from identity_service.entrypoints.schemas import (
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-def identity_service(request: Request) -> IdentityService:
+async def identity_service(request: Request) -> IdentityService:
     service: IdentityService = request.app.state.container.identity
     return service
 
 
-def published_keys(request: Request) -> PublishedKeys:
+async def published_keys(request: Request) -> PublishedKeys:
     keys: PublishedKeys = request.app.state.container.keys
     return keys
 
@@ -45,7 +45,7 @@ def _token_response(token: IssuedToken, response: Response) -> TokenResponse:
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address: the edge replaces X-Forwarded-For with the address it sees, and
     uvicorn takes it from there only when the request comes from a trusted proxy
     (FORWARDED_ALLOW_IPS); a client's own X-Forwarded-For never reaches this."""

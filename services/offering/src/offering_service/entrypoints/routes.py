@@ -37,7 +37,7 @@ PREFIX = "/api/v1/offerings"
 router = APIRouter(prefix=PREFIX, tags=["offerings"])
 
 
-def offering_service(request: Request) -> OfferingService:
+async def offering_service(request: Request) -> OfferingService:
     service: OfferingService = request.app.state.container.offerings
     return service
 

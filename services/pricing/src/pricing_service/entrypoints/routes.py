@@ -34,7 +34,7 @@ PREFIX = "/api/v1/prices"
 router = APIRouter(prefix=PREFIX, tags=["prices"], route_class=ExactNumberRoute)
 
 
-def price_service(request: Request) -> PriceService:
+async def price_service(request: Request) -> PriceService:
     service: PriceService = request.app.state.container.prices
     return service
 

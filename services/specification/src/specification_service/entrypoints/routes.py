@@ -35,7 +35,7 @@ PREFIX = "/api/v1/specifications"
 router = APIRouter(prefix=PREFIX, tags=["specifications"])
 
 
-def specification_service(request: Request) -> SpecificationService:
+async def specification_service(request: Request) -> SpecificationService:
     service: SpecificationService = request.app.state.container.specifications
     return service
 

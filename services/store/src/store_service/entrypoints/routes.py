@@ -37,7 +37,7 @@ MAX_TEXT = 200
 MAX_REPEATS = 20
 
 
-def store_queries(request: Request) -> StoreQueries:
+async def store_queries(request: Request) -> StoreQueries:
     queries: StoreQueries = request.app.state.container.queries
     return queries
 
@@ -71,7 +71,7 @@ def _number(name: str, raw: str, errors: list[FieldError]) -> float | None:
     return value
 
 
-def search_query(
+async def search_query(
     request: Request,
     q: Annotated[
         str | None, Query(max_length=MAX_TEXT, description="Full text, typo-tolerant")
