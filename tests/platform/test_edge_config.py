@@ -265,4 +265,4 @@ def test_the_edge_passes_a_valid_traceparent_on_or_starts_the_trace(
     assert "default $minted_traceparent;" in traceparent
     # Started by the edge: the request id is the trace id, sampled.
     assert '"00-$request_id-$tp_span-01"' in block(conf, "map $request_id $minted_traceparent")
-    assert "'\"trace_id\":\"$trace_id\",'" in conf
+    assert '\'"trace_id":"$trace_id",\'' in conf

@@ -70,8 +70,6 @@ class TokenVerifier:
         verified_cache_size: int = 10_000,
     ) -> None:
         self._key_source = key_source
-        self._issuer = issuer
-        self._audience = audience
         self._leeway = leeway_seconds
         self._min_refresh_interval = min_refresh_interval_seconds
         self._clock = clock

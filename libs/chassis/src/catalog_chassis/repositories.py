@@ -76,13 +76,21 @@ async def fetch_page(
 ) -> tuple[list[RowT], int]:
     """One page of ``row_type`` rows matching ``where``, and how many match in all.
 
+    One statement: the total is a window count over the matching rows, computed before the
+    page is cut. Only a page past the end (no row to carry the total) asks for the count.
     ``order_by`` should end with a unique column, so that pages neither repeat nor skip rows.
     """
-    counted = await session.execute(select(func.count()).select_from(row_type).where(*where))
-    rows = await session.execute(
-        select(row_type).where(*where).order_by(*order_by).limit(limit).offset(offset)
+    total = func.count().over().label("total")
+    result = await session.execute(
+        select(row_type, total).where(*where).order_by(*order_by).limit(limit).offset(offset)
     )
-    return list(rows.scalars()), int(counted.scalar_one())
+    page = result.all()
+    if page:
+        return [row for row, _ in page], int(page[0][1])
+    if offset == 0:
+        return [], 0
+    counted = await session.execute(select(func.count()).select_from(row_type).where(*where))
+    return [], int(counted.scalar_one())
 
 
 async def serialize_on(session: AsyncSession, key: str) -> None:
@@ -114,7 +122,7 @@ class NamedRow(Protocol[AggregateT]):
 
 
 class SqlNamedRepository(Generic[AggregateT]):
-    """get, name_taken, add, save, remove and a paged list for one aggregate type, with
+    """get, add, save, remove and a paged list for one aggregate type, with
     optimistic concurrency on every write and the unique name index deciding races. A
     service subclasses it, sets ``ROW``, ``RESOURCE`` and ``SORT_COLUMNS``, and adds
     ``list`` with its own filters through ``_page``."""
@@ -130,12 +138,6 @@ class SqlNamedRepository(Generic[AggregateT]):
     async def get(self, aggregate_id: uuid.UUID, *, for_update: bool = False) -> AggregateT | None:
         row = await self._session.get(self.ROW, aggregate_id, with_for_update=for_update)
         return self._track(row.to_domain()) if row else None
-
-    async def name_taken(self, name: str, *, excluding: uuid.UUID | None = None) -> bool:
-        statement = select(self.ROW.id).where(self.ROW.name_key == name_key(name))
-        if excluding is not None:
-            statement = statement.where(self.ROW.id != excluding)
-        return (await self._session.execute(statement.limit(1))).first() is not None
 
     async def add(self, aggregate: AggregateT) -> None:
         self._track(aggregate)

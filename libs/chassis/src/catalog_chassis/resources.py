@@ -2,10 +2,10 @@
 
 Pure Python (application layers import it; import-linter forbids frameworks there). What is
 the same for characteristics, specifications, prices and offerings lives here: loading or
-404, the optimistic version check (412), the unique-name check (409), the read-modify-write
-of an update, the merge-patch "keep" sentinel, get, list and delete. What differs — the
-fields, their rules, references to other services, what may block a delete — stays in each
-service's subclass.
+404, the optimistic version check (412), the unique name (409: the repository's unique index
+decides, no SELECT beforehand), the read-modify-write of an update, the merge-patch "keep"
+sentinel, get, list and delete. What differs — the fields, their rules, references to other
+services, what may block a delete — stays in each service's subclass.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
-from catalog_chassis.errors import Conflict, NotFound, PreconditionFailed
+from catalog_chassis.errors import NotFound, PreconditionFailed
 
 
 class Unchanged(Enum):
@@ -72,12 +72,14 @@ class VersionedRepository(Protocol[A, Q_contra]):
         """``for_update`` holds the row until commit, so writers of one resource take turns."""
         ...
 
-    async def name_taken(self, name: str, *, excluding: uuid.UUID | None = None) -> bool: ...
-
-    async def add(self, aggregate: A) -> None: ...
+    async def add(self, aggregate: A) -> None:
+        """Write the new aggregate; Conflict if its name is taken (the unique index says so:
+        no SELECT beforehand)."""
+        ...
 
     async def save(self, aggregate: A, *, expected_version: int) -> None:
-        """Write the changed aggregate; PreconditionFailed if someone changed it meanwhile."""
+        """Write the changed aggregate; PreconditionFailed if someone changed it meanwhile,
+        Conflict if it took a name another one has."""
         ...
 
     async def remove(self, aggregate: A, *, expected_version: int) -> None: ...
@@ -89,6 +91,9 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Any: ...
 
     async def __aexit__(self, *exc_info: object) -> None: ...
+
+    async def read_only(self) -> None:
+        """Before the first statement: this unit of work only reads (no transaction)."""
 
     async def commit(self) -> None: ...
 
@@ -114,10 +119,12 @@ class ResourceUseCases(Generic[A, Q, U]):
 
     async def get(self, aggregate_id: uuid.UUID) -> A:
         async with self.uow_factory() as uow:
+            await uow.read_only()
             return await self._load(uow, aggregate_id)
 
     async def list(self, query: Q) -> tuple[list[A], int]:
         async with self.uow_factory() as uow:
+            await uow.read_only()
             return await self.repository(uow).list(query)
 
     async def delete(self, aggregate_id: uuid.UUID, *, expected_version: int | None = None) -> None:
@@ -132,7 +139,6 @@ class ResourceUseCases(Generic[A, Q, U]):
 
     async def _add(self, aggregate: A) -> A:
         async with self.uow_factory() as uow:
-            await self._ensure_name_free(uow, aggregate)
             await self.repository(uow).add(aggregate)
             await uow.commit()
         return aggregate
@@ -143,18 +149,15 @@ class ResourceUseCases(Generic[A, Q, U]):
         change: Callable[[A], bool],
         *,
         expected_version: int | None,
-        renames: bool = True,
     ) -> A:
         """Load (row held), check the version, apply ``change`` (False: nothing differs, so
-        nothing is written and no event recorded), check the name unless the change cannot
-        rename (``renames=False``), save, commit."""
+        nothing is written and no event recorded), save (the repository refuses a taken
+        name), commit."""
         async with self.uow_factory() as uow:
             aggregate = await self._load(uow, aggregate_id, for_update=True)
             check_version(self.RESOURCE, aggregate.version, expected_version)
             loaded_version = aggregate.version
             if change(aggregate):
-                if renames:
-                    await self._ensure_name_free(uow, aggregate)
                 await self.repository(uow).save(aggregate, expected_version=loaded_version)
                 await uow.commit()
         return aggregate
@@ -175,7 +178,3 @@ class ResourceUseCases(Generic[A, Q, U]):
         if aggregate is None:
             raise NotFound(f"No {self.RESOURCE} with id {aggregate_id}.")
         return aggregate
-
-    async def _ensure_name_free(self, uow: U, aggregate: A) -> None:
-        if await self.repository(uow).name_taken(aggregate.name, excluding=aggregate.id):
-            raise Conflict(f"A {self.RESOURCE} named '{aggregate.name}' already exists.")

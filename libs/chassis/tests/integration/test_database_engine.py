@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 import pytest
 from sqlalchemy import text
@@ -49,9 +51,18 @@ async def test_a_dropped_connection_fails_one_statement_and_the_pool_heals(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 " WHERE application_name = 'pool-healing-probe'"
             )
+            # pg_terminate_backend only signals: wait until the backends have gone.
+            for _ in range(100):
+                left = await admin.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = 'pool-healing-probe'"
+                )
+                if left == 0:
+                    break
+                await asyncio.sleep(0.05)
         finally:
             await admin.close()
-        assert ended >= 1
+        assert ended >= 1 and left == 0
 
         with pytest.raises(DATABASE_UNAVAILABLE):
             async with engine.connect() as connection:

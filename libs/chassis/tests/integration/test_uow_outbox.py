@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -119,3 +120,26 @@ async def test_each_event_is_collected_once_across_commits(
         await uow.commit()
 
     assert await count(sessions, "outbox") == 1
+
+
+async def transaction_starts(uow: SqlAlchemyUnitOfWork) -> list[Any]:
+    """Postgres' now() (the start of the statement's transaction) for two statements a
+    moment apart."""
+    starts = []
+    for _ in range(2):
+        starts.append((await uow.session.execute(text("SELECT now()"))).scalar_one())
+        await asyncio.sleep(0.05)
+    return starts
+
+
+async def test_a_read_only_unit_of_work_runs_each_statement_on_its_own(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with SqlAlchemyUnitOfWork(sessions, service="test") as uow:
+        await uow.read_only()
+        alone = await transaction_starts(uow)
+    async with SqlAlchemyUnitOfWork(sessions, service="test") as uow:
+        together = await transaction_starts(uow)
+
+    assert alone[0] != alone[1]  # no BEGIN: each statement is a transaction of its own
+    assert together[0] == together[1]  # one transaction around both

@@ -377,4 +377,5 @@ def test_create_app_builds_a_verifier_from_the_settings() -> None:
 
     verifier = app.state.token_verifier
     assert isinstance(verifier, TokenVerifier)
-    assert (verifier._issuer, verifier._audience) == ("iss-x", "aud-y")
+    options = verifier._claims_registry.options
+    assert (options["iss"]["value"], options["aud"]["value"]) == ("iss-x", "aud-y")

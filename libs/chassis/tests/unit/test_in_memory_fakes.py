@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from catalog_chassis.domain import Aggregate, DomainEvent
-from catalog_chassis.errors import PreconditionFailed
+from catalog_chassis.errors import Conflict, PreconditionFailed
 from catalog_testing import InMemoryAggregates, InMemoryUnitOfWork
 
 
@@ -56,7 +56,10 @@ async def test_stale_versions_and_taken_names_are_seen():
     async with uow:
         await uow.things.add(thing)
         await uow.commit()
-    assert await uow.things.name_taken("SPEED")
-    assert not await uow.things.name_taken("speed", excluding=thing.id)
+    with pytest.raises(Conflict):
+        await uow.things.add(Thing("SPEED"))  # another thing with the name, in another case
+    renamed = await uow.things.get(thing.id)
+    renamed.name = "speed"
+    await uow.things.save(renamed, expected_version=1)  # its own name: no conflict
     with pytest.raises(PreconditionFailed):
         await uow.things.remove(thing, expected_version=5)

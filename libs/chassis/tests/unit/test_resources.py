@@ -58,6 +58,8 @@ class GadgetQuery(ListWindow):
 
 
 class FakeGadgets(InMemoryAggregates):
+    RESOURCE = "gadget"
+
     async def list(self, query: GadgetQuery) -> tuple[list[Gadget], int]:
         items = sorted(self.rows.values(), key=lambda g: g.name, reverse=query.descending)
         return items[query.offset : query.offset + query.limit], len(items)

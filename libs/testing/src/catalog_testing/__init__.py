@@ -50,7 +50,7 @@ from catalog_chassis.db import (
     libpq_dsn,
 )
 from catalog_chassis.domain import DomainEvent
-from catalog_chassis.errors import PreconditionFailed, ServiceUnavailable
+from catalog_chassis.errors import Conflict, PreconditionFailed, ServiceUnavailable
 from catalog_chassis.messaging.broker import make_broker
 from catalog_chassis.messaging.cloudevents import (
     CLOUDEVENTS_CONTENT_TYPE,
@@ -835,6 +835,9 @@ class InMemoryUnitOfWork:
         self.events: list[Any] = []
         self.commits = 0
 
+    async def read_only(self) -> None:
+        """Reads only: the fake has no transaction to skip."""
+
     def track(self, aggregate: Any) -> Any:
         self.tracked.append(aggregate)
         return aggregate
@@ -861,8 +864,9 @@ class InMemoryUnitOfWork:
 
 class InMemoryAggregates:
     """A fake repository of versioned aggregates with a unique, case-insensitive ``name``:
-    ``get``, ``name_taken``, ``add``, ``save`` and ``remove`` as the SQL repositories behave
-    (loads are copies; a stale ``expected_version`` raises PreconditionFailed). Services
+    ``get``, ``add``, ``save`` and ``remove`` as the SQL repositories behave (loads are
+    copies; a stale ``expected_version`` raises PreconditionFailed; a taken name is a
+    Conflict, as their unique index makes it). Services
     subclass it to add ``list`` and anything of their own."""
 
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
@@ -873,19 +877,28 @@ class InMemoryAggregates:
         found = self.rows.get(aggregate_id)
         return self._uow.track(copy.deepcopy(found)) if found is not None else None
 
-    async def name_taken(self, name: str, *, excluding: Any = None) -> bool:
+    RESOURCE = "resource"
+
+    def name_taken(self, name: str, *, excluding: Any = None) -> bool:
         return any(
             name_key(row.name) == name_key(name) and row.id != excluding
             for row in self.rows.values()
         )
 
     async def add(self, aggregate: Any) -> None:
+        self._require_free_name(aggregate)
         self._uow.track(aggregate)
         self._uow.stage(lambda: self._store(aggregate))
 
     async def save(self, aggregate: Any, *, expected_version: int) -> None:
         self._require_version(aggregate, expected_version)
+        self._require_free_name(aggregate)
         self._uow.stage(lambda: self._store(aggregate))
+
+    def _require_free_name(self, aggregate: Any) -> None:
+        # As the SQL repositories' unique index on name_key refuses a taken name.
+        if self.name_taken(aggregate.name, excluding=aggregate.id):
+            raise Conflict(f"A {self.RESOURCE} named '{aggregate.name}' already exists.")
 
     async def remove(self, aggregate: Any, *, expected_version: int) -> None:
         self._require_version(aggregate, expected_version)

@@ -10,6 +10,8 @@ from characteristic_service.application.use_cases import CharacteristicService
 
 
 class FakeCharacteristics(InMemoryAggregates):
+    RESOURCE = "characteristic"
+
     async def list(self, query: CharacteristicQuery):
         items = [
             c

@@ -20,6 +20,8 @@ from offering_service.domain.references import KnownResource
 
 
 class FakeOfferings(InMemoryAggregates):
+    RESOURCE = "offering"
+
     async def list(self, query: OfferingQuery):
         items = [
             o

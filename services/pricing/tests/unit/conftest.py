@@ -10,6 +10,8 @@ from pricing_service.application.use_cases import PriceService
 
 
 class FakePrices(InMemoryAggregates):
+    RESOURCE = "price"
+
     async def list(self, query: PriceQuery):
         items = [
             p

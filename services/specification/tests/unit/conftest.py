@@ -33,6 +33,8 @@ def known_characteristic(version: int = 1, **overrides) -> KnownCharacteristic:
 
 
 class FakeSpecifications(InMemoryAggregates):
+    RESOURCE = "specification"
+
     async def list(self, query: SpecificationQuery):
         items = [
             s

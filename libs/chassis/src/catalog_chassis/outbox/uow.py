@@ -67,6 +67,12 @@ class SqlAlchemyUnitOfWork:
         finally:
             await self.session.close()
 
+    async def read_only(self) -> None:
+        """Declare, before the first statement, that this unit of work only reads: each
+        statement then runs on its own (autocommit), one round trip, with no BEGIN and no
+        ROLLBACK around it. Nothing may be written (a commit would have nothing to commit)."""
+        await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     def track(self, aggregate: AggregateT) -> AggregateT:
         if not any(tracked is aggregate for tracked in self._tracked):
             self._tracked.append(aggregate)

@@ -170,7 +170,6 @@ class OfferingService(ResourceUseCases[Offering, OfferingQuery, UnitOfWork]):
             offering_id,
             lambda offering: offering.confirm_publication(saga_id),
             expected_version=None,
-            renames=False,
         )
 
     async def fail_publication(
@@ -181,7 +180,6 @@ class OfferingService(ResourceUseCases[Offering, OfferingQuery, UnitOfWork]):
             offering_id,
             lambda offering: offering.fail_publication(saga_id, reason),
             expected_version=None,
-            renames=False,
         )
 
     async def retire(
@@ -191,9 +189,7 @@ class OfferingService(ResourceUseCases[Offering, OfferingQuery, UnitOfWork]):
             offering.retire()
             return True
 
-        return await self._update(
-            offering_id, retire, expected_version=expected_version, renames=False
-        )
+        return await self._update(offering_id, retire, expected_version=expected_version)
 
     async def _ensure_references_exist(
         self,

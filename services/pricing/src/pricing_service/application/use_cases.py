@@ -77,13 +77,13 @@ class PriceService(ResourceUseCases[Price, PriceQuery, UnitOfWork]):
     async def lock(self, price_id: uuid.UUID, saga_id: uuid.UUID) -> Price:
         """Lock the price for a saga; repeating it for the same saga changes nothing."""
         return await self._update(
-            price_id, lambda price: price.lock(saga_id), expected_version=None, renames=False
+            price_id, lambda price: price.lock(saga_id), expected_version=None
         )
 
     async def unlock(self, price_id: uuid.UUID, saga_id: uuid.UUID) -> Price:
         """Release the saga's lock; unlocking an unlocked price changes nothing."""
         return await self._update(
-            price_id, lambda price: price.unlock(saga_id), expected_version=None, renames=False
+            price_id, lambda price: price.unlock(saga_id), expected_version=None
         )
 
     async def _ensure_deletable(self, uow: UnitOfWork, price: Price) -> None:
