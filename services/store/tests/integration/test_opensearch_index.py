@@ -511,3 +511,26 @@ async def test_ensure_adds_new_mapping_fields_to_an_existing_index(search_url):
     finally:
         await client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
         await client.close()
+
+
+async def test_processes_starting_together_leave_one_writable_index_behind_the_alias(search_url):
+    """The store's API, consumers and saga worker start at once on an empty engine: one
+    creates the index, the others find it, and the alias points at exactly one index (two
+    would leave it without a write index, refusing every write)."""
+    from opensearchpy import AsyncOpenSearch
+
+    from store_service.infrastructure.search.opensearch import OpenSearchIndex
+
+    alias = f"store-test-race-{uuid.uuid4().hex[:8]}"
+    clients = [AsyncOpenSearch(hosts=[search_url]) for _ in range(4)]
+    try:
+        await asyncio.gather(*(OpenSearchIndex(c, alias=alias).ensure() for c in clients))
+
+        aliases = await clients[0].indices.get_alias(name=alias)
+        assert list(aliases) == [f"{alias}-initial"]
+        written = await clients[0].index(index=alias, body={"name": "probe"}, refresh=True)
+        assert written["result"] == "created"
+    finally:
+        await clients[0].indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+        for client in clients:
+            await client.close()

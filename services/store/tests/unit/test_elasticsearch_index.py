@@ -179,20 +179,21 @@ async def test_ensure_adds_new_fields_to_an_existing_index_and_nothing_else(fake
     assert fake.requests[1].json == index_mapping()["mappings"]
 
 
-async def test_ensure_racing_another_process_keeps_the_oldest_index(fake, index):
+async def test_ensure_racing_another_process_finds_the_index_it_made(fake, index):
+    """Every process creates the one initial index: the loser meets resource_already_exists
+    and only makes sure the alias is there; no second index behind the alias."""
+    exists = {"error": {"type": "resource_already_exists_exception"}, "status": 400}
     fake.on("HEAD", f"/_alias/{ALIAS}", (404, None))
-    fake.on("PUT", f"/{ALIAS}-.+", ACKNOWLEDGED)
-    fake.on(
-        "GET",
-        f"/_alias/{ALIAS}",  # the other process's index and ours
-        lambda _r: alias_of(f"{ALIAS}-0-older", fake.made("PUT", ".*")[0].path[1:]),
-    )
-    fake.on("DELETE", f"/{ALIAS}-.+", ACKNOWLEDGED)
+    fake.on("PUT", f"/{ALIAS}-initial", (400, exists))
+    fake.on("PUT", f"/{ALIAS}-initial/_alias/{ALIAS}", ACKNOWLEDGED)
 
     await index.ensure()
-    (created,) = fake.made("PUT", f"/{ALIAS}-.+")
-    (deleted,) = fake.made("DELETE", ".*")
-    assert deleted.path == created.path
+
+    assert [r.path for r in fake.made("PUT", ".*")] == [
+        f"/{ALIAS}-initial",
+        f"/{ALIAS}-initial/_alias/{ALIAS}",
+    ]
+    assert fake.made("DELETE", ".*") == []
 
 
 async def test_put_indexes_the_entry_by_offering_id_at_its_revision(fake, index):

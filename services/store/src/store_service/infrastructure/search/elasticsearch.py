@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, ConnectionTimeout, NotFoundError
+from elasticsearch import AsyncElasticsearch, BadRequestError, ConnectionTimeout, NotFoundError
 from elasticsearch import ConnectionError as ElasticConnectionError
 from elasticsearch.helpers import async_bulk
 
@@ -22,11 +22,13 @@ from catalog_chassis.errors import ServiceUnavailable
 from store_service.application.search import SearchQuery, SearchResult
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search.query import (
+    ALREADY_EXISTS,
     VERSION_TYPE,
     alias_switch,
     bulk_action,
     index_entry,
     index_mapping,
+    initial_index_name,
     new_index_name,
     parse_response,
     search_body,
@@ -50,13 +52,17 @@ class ElasticsearchIndex:
             # is always allowed), so writes work at once; `make reindex` fills them in.
             await self._client.indices.put_mapping(index=self.alias, **index_mapping()["mappings"])
             return
-        index = new_index_name(self.alias)
-        # Index and alias in one request: the alias never points at a half-made index.
-        await self._client.indices.create(index=index, **index_mapping(), aliases={self.alias: {}})
-        # Two processes starting together may both have created one: the oldest stays.
-        indices = sorted(await self._indices())
-        if len(indices) > 1 and index != indices[0]:
-            await self._lenient.indices.delete(index=index)
+        index = initial_index_name(self.alias)
+        # Index and alias in one request: the alias never points at a half-made index; of
+        # processes starting together, one creates it and the others find it made.
+        try:
+            await self._client.indices.create(
+                index=index, **index_mapping(), aliases={self.alias: {}}
+            )
+        except BadRequestError as error:
+            if error.error != ALREADY_EXISTS:
+                raise
+            await self._client.indices.put_alias(index=index, name=self.alias)
 
     async def ready(self) -> None:
         try:

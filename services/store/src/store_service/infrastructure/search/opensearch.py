@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
-from opensearchpy import AsyncOpenSearch, ConnectionTimeout, NotFoundError
+from opensearchpy import AsyncOpenSearch, ConnectionTimeout, NotFoundError, RequestError
 from opensearchpy import ConnectionError as OpenSearchConnectionError
 from opensearchpy.helpers import async_bulk
 
@@ -18,11 +18,13 @@ from catalog_chassis.errors import ServiceUnavailable
 from store_service.application.search import SearchQuery, SearchResult
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search.query import (
+    ALREADY_EXISTS,
     VERSION_TYPE,
     alias_switch,
     bulk_action,
     index_entry,
     index_mapping,
+    initial_index_name,
     new_index_name,
     parse_response,
     search_body,
@@ -47,15 +49,17 @@ class OpenSearchIndex:
                 index=self.alias, body=index_mapping()["mappings"]
             )
             return
-        index = new_index_name(self.alias)
-        # Index and alias in one request: the alias never points at a half-made index.
-        await self._client.indices.create(
-            index=index, body={**index_mapping(), "aliases": {self.alias: {}}}
-        )
-        # Two processes starting together may both have created one: the oldest stays.
-        indices = sorted(await self._indices())
-        if len(indices) > 1 and index != indices[0]:
-            await self._client.indices.delete(index=index, ignore=404)
+        index = initial_index_name(self.alias)
+        # Index and alias in one request: the alias never points at a half-made index; of
+        # processes starting together, one creates it and the others find it made.
+        try:
+            await self._client.indices.create(
+                index=index, body={**index_mapping(), "aliases": {self.alias: {}}}
+            )
+        except RequestError as error:
+            if error.error != ALREADY_EXISTS:
+                raise
+            await self._client.indices.put_alias(index=index, name=self.alias)
 
     async def ready(self) -> None:
         try:

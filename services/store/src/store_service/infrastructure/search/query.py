@@ -437,6 +437,16 @@ def new_index_name(alias: str) -> str:
     return f"{alias}-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
+def initial_index_name(alias: str) -> str:
+    """The first index behind ``alias``: one name for every process that starts on an empty
+    engine, so exactly one create succeeds (the others meet resource_already_exists) and the
+    alias never points at two indexes (which would leave it without a write index)."""
+    return f"{alias}-initial"
+
+
+ALREADY_EXISTS: Final = "resource_already_exists_exception"
+
+
 def alias_switch(alias: str, old: Iterable[str], new: str) -> list[dict[str, Any]]:
     """The actions of one ``_aliases`` request moving ``alias`` from ``old`` to ``new``:
     applied atomically, so every search sees one index or the other."""
