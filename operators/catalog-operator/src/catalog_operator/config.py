@@ -45,6 +45,10 @@ class OperatorConfig(BaseSettings):
     # finalizer is then put on them).
     bpmn_recheck_seconds: int = Field(default=300, ge=0)
 
+    def engine_retry_after(self, retry: int) -> int:
+        """Seconds before asking an unreachable engine again: doubling, at most the maximum."""
+        return min(self.engine_max_retry_delay, self.engine_retry_delay * (1 << retry))
+
     @field_validator("bpmn_recheck_seconds")
     @classmethod
     def _recheck_off_or_not_too_often(cls, value: int) -> int:

@@ -126,7 +126,7 @@ async def deploy_process_definition(
             if not deployed and not recorded and deployment.id:
                 deployed = await engine.definitions_of(deployment.id)
     except EngineUnavailable as error:
-        delay = min(config.engine_max_retry_delay, config.engine_retry_delay * 2**retry)
+        delay = config.engine_retry_after(retry)
         report(conditions.progressing(previous, "EngineUnavailable", str(error), generation))
         recorder.warn("EngineUnavailable", f"{error}; retrying in {delay}s")
         raise kopf.TemporaryError(str(error), delay=delay) from error

@@ -40,7 +40,7 @@ async def suspend_process_definition(
     definitions = [d["id"] for d in (body.get("status") or {}).get("definitions") or []]
     if not definitions:
         return []  # nothing was deployed
-    delay = min(config.engine_retry_delay * 2**retry, config.engine_max_retry_delay)
+    delay = config.engine_retry_after(retry)
     try:
         target = await engine_target(body["spec"], metadata["namespace"], kubernetes)
     except LookupError as error:
