@@ -44,3 +44,6 @@ _.listener  # the outbox relay's listener: the relay's tests wait on it being re
 diff_excerpt  # the staleness checks' failure messages
 committed_event_schema  # the producer and example checks
 _.why  # an acknowledged breaking change's reason, read from docs/api/breaking-changes.yaml
+
+# The outbox trigger as the newest revisions leave it: catalog_testing builds test schemas with it.
+OUTBOX_NOTIFY_DDL

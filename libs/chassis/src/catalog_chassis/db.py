@@ -157,6 +157,10 @@ class OutboxStatus(StrEnum):
 OUTBOX_TABLE = "outbox"
 # The NOTIFY channel of the outbox trigger, which the relay LISTENs on.
 OUTBOX_CHANNEL = "catalog_outbox"
+# While a relay is busy relaying it holds this advisory lock (per database) and writers do
+# not NOTIFY: a NOTIFY takes a lock every notifying commit holds through its WAL flush, so
+# notifying on every write would serialize all writers (see the outbox trigger).
+OUTBOX_RELAY_ACTIVE_LOCK = 0x636174616C6F67  # "catalog"
 OUTBOX_PENDING_INDEX = "ix_outbox_pending"
 
 

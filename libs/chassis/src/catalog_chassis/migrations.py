@@ -26,6 +26,7 @@ from catalog_chassis.db import (
     IDEMPOTENCY_KEYS_TABLE,
     OUTBOX_CHANNEL,
     OUTBOX_PENDING_INDEX,
+    OUTBOX_RELAY_ACTIVE_LOCK,
     OUTBOX_TABLE,
     PROCESSED_EVENTS_TABLE,
     OutboxStatus,
@@ -42,9 +43,30 @@ DATABASE_URL_ENV = "DATABASE_URL"
 OUTBOX_NOTIFY_FUNCTION = "catalog_outbox_notify"
 OUTBOX_NOTIFY_TRIGGER = "outbox_notify"
 
-# One notification per inserting statement, not per row: the relay only needs a wake-up.
-OUTBOX_NOTIFY_DDL = (
-    f"""
+# One notification per inserting statement, not per row, and only while no relay is busy.
+#
+# A NOTIFY makes its transaction take a database-wide lock at commit and hold it through the
+# commit's WAL flush, so transactions that notify commit one after the other (measured: a
+# create-shaped transaction at 533 tps with the notification, 1 586 without). A relay that is
+# busy relaying polls on its own and holds OUTBOX_RELAY_ACTIVE_LOCK meanwhile; the trigger
+# probes that lock (a shared try-lock released at once, microseconds, never waits) and only
+# notifies a relay that is waiting for work. Under load no writer notifies; an idle relay
+# is woken within milliseconds; if every relay is gone writers notify again (the lock dies
+# with the relay's connection).
+_NOTIFY_WHILE_RELAY_IDLE = f"""
+    CREATE OR REPLACE FUNCTION {OUTBOX_NOTIFY_FUNCTION}() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF pg_try_advisory_lock_shared({OUTBOX_RELAY_ACTIVE_LOCK}) THEN
+            PERFORM pg_advisory_unlock_shared({OUTBOX_RELAY_ACTIVE_LOCK});
+            PERFORM pg_notify('{OUTBOX_CHANNEL}', TG_TABLE_NAME);
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """
+# The first revisions' function: a notification on every inserting statement.
+OUTBOX_NOTIFY_EVERY_WRITE = f"""
     CREATE OR REPLACE FUNCTION {OUTBOX_NOTIFY_FUNCTION}() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -52,13 +74,14 @@ OUTBOX_NOTIFY_DDL = (
         RETURN NULL;
     END
     $$
-    """,
-    f"""
+    """
+_NOTIFY_TRIGGER = f"""
     CREATE TRIGGER {OUTBOX_NOTIFY_TRIGGER}
     AFTER INSERT ON {OUTBOX_TABLE}
     FOR EACH STATEMENT EXECUTE FUNCTION {OUTBOX_NOTIFY_FUNCTION}()
-    """,
-)
+    """
+# The trigger as the newest revisions leave it (for schemas made without Alembic, in tests).
+OUTBOX_NOTIFY_DDL = (_NOTIFY_WHILE_RELAY_IDLE, _NOTIFY_TRIGGER)
 OUTBOX_NOTIFY_DROP_DDL = (
     f"DROP TRIGGER IF EXISTS {OUTBOX_NOTIFY_TRIGGER} ON {OUTBOX_TABLE}",
     f"DROP FUNCTION IF EXISTS {OUTBOX_NOTIFY_FUNCTION}()",
@@ -85,8 +108,19 @@ def create_outbox_table(op: Operations) -> None:
         ["created_at"],
         postgresql_where=text(f"status = '{OutboxStatus.PENDING}'"),
     )
-    for statement in OUTBOX_NOTIFY_DDL:
-        op.execute(statement)
+    # As the services' first revisions made it: later revisions upgrade it in place.
+    op.execute(OUTBOX_NOTIFY_EVERY_WRITE)
+    op.execute(_NOTIFY_TRIGGER)
+
+
+def notify_only_idle_relays(op: Operations) -> None:
+    """Upgrade a database whose outbox trigger notifies on every write (see above)."""
+    op.execute(_NOTIFY_WHILE_RELAY_IDLE)
+
+
+def notify_on_every_write(op: Operations) -> None:
+    """The downgrade of :func:`notify_only_idle_relays`."""
+    op.execute(OUTBOX_NOTIFY_EVERY_WRITE)
 
 
 def drop_outbox_table(op: Operations) -> None:

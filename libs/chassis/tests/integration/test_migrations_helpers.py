@@ -12,7 +12,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from catalog_chassis.db import chassis_metadata, create_engine, libpq_dsn
+from catalog_chassis.db import (
+    OUTBOX_RELAY_ACTIVE_LOCK,
+    chassis_metadata,
+    create_engine,
+    libpq_dsn,
+)
 from catalog_chassis.migrations import MigrationFailed, run_alembic, upgrade_service
 from catalog_testing import (
     assert_migrations_round_trip,
@@ -240,3 +245,64 @@ async def test_alembic_check_fails_on_a_model_without_a_migration(service_dir: P
             assert_models_match_migrations(service_dir, database_url)
 
     assert "add_table" in str(failure.value) and "gadgets" in str(failure.value)
+
+
+QUIET_REVISION = '''\
+"""the outbox trigger notifies only idle relays"""
+from alembic import op
+
+from catalog_chassis.migrations import notify_on_every_write, notify_only_idle_relays
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    notify_only_idle_relays(op)
+
+
+def downgrade() -> None:
+    notify_on_every_write(op)
+'''
+
+
+async def notified_while_a_relay_is_busy(database_url: str) -> bool:
+    """Whether an outbox insert notifies while another session holds the relay-active lock."""
+    relay = await asyncpg.connect(libpq_dsn(database_url))
+    writer = await asyncpg.connect(libpq_dsn(database_url))
+    try:
+        assert await relay.fetchval("SELECT pg_try_advisory_lock($1)", OUTBOX_RELAY_ACTIVE_LOCK)
+        notified: list[str] = []
+        await relay.add_listener("catalog_outbox", lambda *args: notified.append(args[3]))
+        await writer.execute(
+            "INSERT INTO outbox (id, event_id, aggregate_type, aggregate_id, event_type,"
+            " routing_key, payload) VALUES (gen_random_uuid(), gen_random_uuid(), 'widget',"
+            " 'w-1', 'WidgetCreated', 'widget.created', '{}')"
+        )
+        await writer.execute("NOTIFY catalog_outbox, 'marker'")  # arrives after the insert's
+        for _ in range(100):
+            if "marker" in notified:
+                break
+            await relay.execute("SELECT 1")  # lets notifications arrive
+        assert notified[-1] == "marker"
+        return "outbox" in notified
+    finally:
+        await writer.close()
+        await relay.close()
+
+
+async def test_the_upgraded_outbox_trigger_does_not_notify_while_a_relay_is_busy(
+    service_dir: Path,
+) -> None:
+    (service_dir / "migrations" / "versions" / "0002_quiet.py").write_text(QUIET_REVISION)
+    async with throwaway_database("migrations") as database_url:
+        upgrade_service(service_dir, database_url, revision="0001")
+        first_revision = await notified_while_a_relay_is_busy(database_url)
+        upgrade_service(service_dir, database_url)
+        upgraded = await notified_while_a_relay_is_busy(database_url)
+        run_alembic(service_dir, database_url, "downgrade", "0001")
+        downgraded = await notified_while_a_relay_is_busy(database_url)
+
+    assert (first_revision, upgraded, downgraded) == (True, False, True)

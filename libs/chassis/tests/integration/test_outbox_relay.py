@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 from opentelemetry import trace
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
@@ -20,9 +21,15 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import reset_correlation_id, set_correlation_id
-from catalog_chassis.db import libpq_dsn, outbox_table
+from catalog_chassis.db import (
+    OUTBOX_CHANNEL,
+    OUTBOX_RELAY_ACTIVE_LOCK,
+    libpq_dsn,
+    outbox_table,
+)
 from catalog_chassis.messaging import Backoff, make_broker
 from catalog_chassis.outbox import OutboxRelay, RelayOptions, SqlAlchemyUnitOfWork
+from catalog_chassis.outbox.listener import NotificationListener
 from catalog_chassis.outbox.relay import OLDEST_PENDING_AGE, PENDING
 from catalog_testing import (
     collect_messages,
@@ -346,3 +353,104 @@ async def test_the_backlog_gauges_show_pending_events_and_their_age(
 
         await eventually(drained, within=20)
     assert OLDEST_PENDING_AGE._value.get() == 0  # type: ignore[attr-defined]
+
+
+@asynccontextmanager
+async def notifications(database_url: str) -> AsyncIterator[list[str]]:
+    """Every outbox notification on the database while inside, as a list that grows."""
+    received: list[str] = []
+    connection = await asyncpg.connect(libpq_dsn(database_url))
+    try:
+        await connection.add_listener(OUTBOX_CHANNEL, lambda *args: received.append(args[3]))
+        yield received
+    finally:
+        await connection.close()
+
+
+async def test_writers_notify_only_while_no_relay_is_busy(
+    chassis_database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    listener = NotificationListener(libpq_dsn(chassis_database_url), asyncio.Event())
+    async with (
+        notifications(chassis_database_url) as received,
+        running_in_background(listener.run),
+    ):
+        await asyncio.wait_for(listener.listening.wait(), 5)
+        assert await listener.mark_busy(True) is True
+
+        await write_widgets(sessions, new_widget, 1)  # the relay is busy: no notification
+        assert await listener.mark_busy(False) is False
+        await write_widgets(sessions, new_widget, 1)  # idle again: notified
+
+        async def notified() -> bool:
+            return len(received) >= 1
+
+        await eventually(notified)
+        # Notifications arrive in commit order: had the first write notified, it would be here.
+        assert received == ["outbox"]
+
+        # The mark dies with the relay's connection: writers notify again at once.
+        assert await listener.mark_busy(True) is True
+        async with sessions() as session:
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND objid = :low AND mode = 'ExclusiveLock'"
+                ),
+                {"low": OUTBOX_RELAY_ACTIVE_LOCK & 0xFFFFFFFF},
+            )
+
+        async def mark_gone() -> bool:
+            return not listener.marked_busy
+
+        await eventually(mark_gone)
+        await write_widgets(sessions, new_widget, 1)
+
+        async def notified_again() -> bool:
+            return len(received) == 2
+
+        await eventually(notified_again)
+
+
+async def holds(relay: OutboxRelay, busy: bool) -> bool:
+    assert relay.listener is not None
+    return relay.listener.marked_busy is busy
+
+
+async def test_a_busy_relay_delivers_a_stream_of_writes_that_stopped_notifying(
+    chassis_database_url: str,
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    # No timed polling within the test: only the wake-up and the busy relay's own polls.
+    options = RelayOptions(poll_interval=60.0, publish_timeout=2.0)
+    async with (
+        probe_queue(rabbitmq_url, ["widget.created"]) as queue,
+        notifications(chassis_database_url) as received,
+        running_relay(sessions, chassis_database_url, rabbitmq_url, options) as relay,
+    ):
+        assert relay.listener is not None
+        await asyncio.wait_for(relay.listener.listening.wait(), 5)
+        await write_widgets(sessions, new_widget, 1)
+        await next_message(queue, within=3.0)  # woken by the notification
+        await eventually(lambda: holds(relay, True), within=3)
+
+        for _ in range(30):  # a stream of writes, one transaction each
+            await write_widgets(sessions, new_widget, 1)
+            await asyncio.sleep(0.002)
+        stream = [await next_message(queue, within=5.0) for _ in range(30)]
+
+        # Once the stream stops the relay goes idle, and one more write wakes it again.
+        await eventually(lambda: holds(relay, False), within=3)
+        notified_during_stream = len(received)
+        await write_widgets(sessions, new_widget, 1)
+        last = await next_message(queue, within=3.0)
+
+    assert len(stream) == 30
+    assert json.loads(last.body)["type"] == "WidgetCreated"
+    # The first write woke the relay; the stream's writes found it busy and did not notify.
+    assert notified_during_stream <= 2, received
+    assert len(received) == notified_during_stream + 1

@@ -2,6 +2,11 @@
 
 The listener is only an accelerator: the relay polls anyway, so losing the connection (or
 a notification) delays events by one poll interval at most. Lost connections are re-opened.
+
+Its connection also tells writers whether to notify at all: while the relay is busy it
+holds ``OUTBOX_RELAY_ACTIVE_LOCK`` (:meth:`NotificationListener.mark_busy`), and the outbox
+trigger notifies only when no relay holds it. The lock goes with the connection, so a relay
+that dies or loses its connection never silences the writers.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 import asyncpg
 
-from catalog_chassis.db import OUTBOX_CHANNEL
+from catalog_chassis.db import OUTBOX_CHANNEL, OUTBOX_RELAY_ACTIVE_LOCK
 from catalog_chassis.messaging.backoff import Backoff
 
 logger = logging.getLogger(__name__)
@@ -37,6 +42,45 @@ class NotificationListener:
         self._keepalive_interval = keepalive_interval
         self._reconnect_backoff = reconnect_backoff
         self.listening = asyncio.Event()
+        self._connection: asyncpg.Connection | None = None
+        # One statement at a time on the connection (keep-alive and busy marks).
+        self._using = asyncio.Lock()
+        self._busy = False
+
+    @property
+    def marked_busy(self) -> bool:
+        """Whether this relay holds the lock that keeps writers from notifying."""
+        return self._busy
+
+    async def mark_busy(self, busy: bool) -> bool:
+        """Hold (or release) the relay-active lock; returns whether it is now held.
+
+        Never waits: if another relay holds it (or a writer is probing it at this instant)
+        the answer is False and writers go on notifying, which is only slower.
+        """
+        if busy == self._busy:
+            return self._busy
+        connection = self._connection
+        if connection is None:
+            return False
+        try:
+            async with self._using:
+                if busy:
+                    self._busy = bool(
+                        await connection.fetchval(
+                            "SELECT pg_try_advisory_lock($1)", OUTBOX_RELAY_ACTIVE_LOCK, timeout=5
+                        )
+                    )
+                else:
+                    await connection.execute(
+                        "SELECT pg_advisory_unlock($1)", OUTBOX_RELAY_ACTIVE_LOCK, timeout=5
+                    )
+                    self._busy = False
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            # The connection is going: the lock goes with it, and run() reconnects.
+            logger.warning("marking the relay %s failed: %r", "busy" if busy else "idle", exc)
+            self._busy = False
+        return self._busy
 
     async def run(self, stop: asyncio.Event) -> None:
         failures = 0
@@ -57,6 +101,7 @@ class NotificationListener:
         try:
             connection.add_termination_listener(lambda _conn: lost.set())
             await connection.add_listener(self._channel, self._on_notification)
+            self._connection = connection
             self.listening.set()
             # Anything committed while we were not listening: catch up now.
             self._wake.set()
@@ -69,11 +114,14 @@ class NotificationListener:
                     waiter.cancel()
                 if not stop.is_set() and not lost.is_set():
                     # A silently dropped TCP connection only shows when used.
-                    await connection.execute("SELECT 1", timeout=5)
+                    async with self._using:
+                        await connection.execute("SELECT 1", timeout=5)
             if lost.is_set() and not stop.is_set():
                 raise ConnectionError("listener connection terminated")
         finally:
             self.listening.clear()
+            self._connection = None
+            self._busy = False
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(connection.close(), 2)
 

@@ -123,6 +123,12 @@ class RelayOptions:
     batch_size: int = 100
     # Polling is the fallback when a notification is lost or LISTEN is down.
     poll_interval: float = 2.0
+    # While events flow the relay polls on its own (and writers stop notifying, see the
+    # listener): every `busy_poll_interval` until `busy_linger` after the last event, then
+    # for `idle_grace` more, for writers that saw it busy and commit just after it stopped.
+    busy_poll_interval: float = 0.005
+    busy_linger: float = 0.25
+    idle_grace: float = 0.05
     publish_timeout: float = 10.0
     backoff: Backoff = DEFAULT_PUBLISH_BACKOFF
     sent_retention: timedelta = timedelta(days=7)
@@ -170,14 +176,25 @@ class OutboxRelay:
         )
         housekeeping_task = asyncio.create_task(self._housekeeping(stop), name="outbox-purge")
         backlog_task = asyncio.create_task(self._observe_backlog(stop), name="outbox-backlog")
+        options = self._options
+        clock = asyncio.get_running_loop().time
+        poll_fast_until = 0.0
         try:
             while not stop.is_set():
                 self._wake.clear()
                 outcome = await self._round()
-                full_batch = outcome.claimed == self._options.batch_size and not outcome.failed
-                if not full_batch:
-                    await self._sleep(stop)
+                now = clock()
+                if outcome.claimed:
+                    poll_fast_until = now + options.busy_linger
+                    await self._mark_busy(True)
+                elif now >= poll_fast_until and await self._mark_busy(False):
+                    poll_fast_until = now + options.idle_grace
+                if outcome.claimed and not outcome.failed:
+                    continue  # more may have been committed meanwhile: look again at once
+                fast = now < poll_fast_until
+                await self._sleep(stop, options.busy_poll_interval if fast else None)
         finally:
+            await self._mark_busy(False)
             for task in (listener_task, housekeeping_task, backlog_task):
                 if task is not None:
                     task.cancel()
@@ -192,10 +209,18 @@ class OutboxRelay:
             logger.warning("outbox relay round failed: %r", exc)
             return RelayRound(failed=1)
 
-    async def _sleep(self, stop: asyncio.Event) -> None:
+    async def _mark_busy(self, busy: bool) -> bool:
+        """Mark this relay busy (writers stop notifying) or idle; True if that changed."""
+        if self._listener is None or self._listener.marked_busy == busy:
+            return False
+        return await self._listener.mark_busy(busy) == busy
+
+    async def _sleep(self, stop: asyncio.Event, seconds: float | None = None) -> None:
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
         _, pending = await asyncio.wait(
-            waiters, timeout=self._options.poll_interval, return_when="FIRST_COMPLETED"
+            waiters,
+            timeout=self._options.poll_interval if seconds is None else seconds,
+            return_when="FIRST_COMPLETED",
         )
         for waiter in pending:
             waiter.cancel()
