@@ -55,6 +55,7 @@ PATH = "/api/v1/characteristics"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WRK = Path("/usr/bin/wrk")
 TASKSET = "/usr/bin/taskset"
+PY_SPY = ("uvx", "py-spy")
 
 CREATE_LUA = """
 local counter = 0
@@ -124,10 +125,24 @@ def _milliseconds(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(target: Server, path: str, script: str, clients: int, seconds: int) -> Run:
+def wrk(
+    target: Server, path: str, script: str, clients: int, seconds: int, profile: Path | None = None
+) -> Run:
+    """One wrk run; with `profile`, py-spy samples the server meanwhile (raw stacks there)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     threads = 1
+    spy = None
+    if profile is not None:
+        spy = subprocess.Popen(  # noqa: S603 - our own command
+            [
+                *PY_SPY,
+                *("record", "-p", str(target.process.pid), "-d", str(seconds), "-r", "200"),
+                *("-f", "raw", "-o", str(profile)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     before = target.cpu_seconds()
     result = subprocess.run(  # noqa: S603 - our own command
         [
@@ -149,6 +164,8 @@ def wrk(target: Server, path: str, script: str, clients: int, seconds: int) -> R
     )
     cpu = target.cpu_seconds() - before
     Path(lua.name).unlink()
+    if spy is not None:
+        spy.wait(timeout=60)
     out = result.stdout
     if not re.search(r"^\s+99%\s+\S+", out, re.M):
         raise RuntimeError(f"wrk printed no latency distribution:\n{out}\n{result.stderr}")
@@ -248,7 +265,15 @@ def main() -> int:
     parser.add_argument(
         "--sampler", default="parentbased_traceidratio:0.1", help="OTEL_TRACES_SAMPLER[:ARG]"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="directory for py-spy profiles (raw, for flamegraphs) of the platform's first run"
+        " of each operation and client count",
+    )
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     installer.ensure_packages({"wrk": WRK})
     clients = [int(c) for c in args.clients.split(",")]
     operations = args.operations.split(",")
@@ -333,7 +358,12 @@ def main() -> int:
                         else:
                             path = health[target.name]
                             script = GET_LUA % {**variables, "path": path}
-                        runs[target.name].append(wrk(target, path, script, count, args.seconds))
+                        profile = None
+                        if args.profile and repeat == 0 and target is platform:
+                            profile = args.profile / f"{operation}-{count}.txt"
+                        runs[target.name].append(
+                            wrk(target, path, script, count, args.seconds, profile)
+                        )
                 results.setdefault(operation, {})[str(count)] = {
                     name: median_run(each) for name, each in runs.items()
                 }

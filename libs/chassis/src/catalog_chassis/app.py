@@ -16,13 +16,13 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 from starlette.middleware.errors import ServerErrorMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from catalog_chassis.auth import TOKEN_URL, TokenVerifier
-from catalog_chassis.correlation import CorrelationIdMiddleware
+from catalog_chassis.correlation import RequestMiddleware
 from catalog_chassis.health import ReadinessCheck, health_router, postgres_check
 from catalog_chassis.logging import configure_logging
-from catalog_chassis.metrics import RequestMetricsMiddleware, install_metrics_endpoint
+from catalog_chassis.metrics import install_metrics_endpoint
 from catalog_chassis.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from catalog_chassis.schemas import reject_nul_in_query
 from catalog_chassis.settings import ServiceSettings
@@ -34,7 +34,7 @@ SECURITY_SCHEME_NAME = "OAuth2PasswordBearer"
 
 
 class ServiceApp(FastAPI):
-    """A FastAPI app whose correlation and metrics middleware sit outside the error handler.
+    """A FastAPI app whose request middleware sits outside the error handler.
 
     Starlette answers unhandled exceptions from its outermost ServerErrorMiddleware, i.e.
     outside every middleware added with `add_middleware`. Wrapping that stack here lets the
@@ -44,38 +44,7 @@ class ServiceApp(FastAPI):
     """
 
     def build_middleware_stack(self) -> ASGIApp:
-        inner = super().build_middleware_stack()
-        return ServerErrorMiddleware(
-            CorrelationIdMiddleware(RequestMetricsMiddleware(_SwallowAnsweredErrors(inner)))
-        )
-
-
-class _SwallowAnsweredErrors:
-    """Stops an exception that the problem handler has already logged and answered.
-
-    ServerErrorMiddleware re-raises after answering 500 so that the server logs it too;
-    that second stack trace would lack the correlation id and only duplicate the first.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        answered = False
-
-        async def send_tracking_answer(message: Message) -> None:
-            nonlocal answered
-            answered = answered or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_tracking_answer)
-        except Exception:
-            if not answered:
-                raise
+        return ServerErrorMiddleware(RequestMiddleware(super().build_middleware_stack()))
 
 
 def operation_id(route: APIRoute) -> str:

@@ -11,12 +11,12 @@ from opentelemetry.trace import use_span
 from starlette.types import Message, Receive, Scope, Send
 
 from catalog_chassis.context import get_correlation_id
-from catalog_chassis.correlation import CorrelationIdMiddleware, accept_or_create_correlation_id
+from catalog_chassis.correlation import RequestMiddleware, accept_or_create_correlation_id
 
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 app = FastAPI()
-app.add_middleware(CorrelationIdMiddleware)
+app.add_middleware(RequestMiddleware)
 
 
 @app.get("/seen")
@@ -84,9 +84,14 @@ async def test_sets_the_id_on_the_current_span() -> None:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "headers": [(b"x-correlation-id", b"span-tag-1")]}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [(b"x-correlation-id", b"span-tag-1")],
+    }
     with use_span(span, end_on_exit=True):
-        await CorrelationIdMiddleware(app)(scope, receive, send)
+        await RequestMiddleware(app)(scope, receive, send)
 
     [finished] = exporter.get_finished_spans()
     assert finished.attributes is not None
