@@ -70,6 +70,7 @@ bench: up ## benchmarks against the running platform (see bench/README.md)
 	@$(UV) run python bench/outbox_relay.py
 	@$(UV) run python bench/api_latency.py
 	@$(UV) run python bench/api_vs_baseline.py
+	@$(UV) run python bench/consumer.py
 	@$(UV) run python bench/store_search.py
 	@$(UV) run python bench/publication_saga.py
 
