@@ -10,7 +10,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
+import anyio.to_thread
 import pytest
 from faststream.rabbit import RabbitBroker, TestRabbitBroker
 from opentelemetry import trace
@@ -276,3 +278,36 @@ async def test_a_consumer_started_while_the_broker_is_down_waits_and_then_consum
             return await counter(sessions, "late") == 1
 
         await eventually(counted)
+
+
+async def test_a_message_is_consumed_without_a_thread_pool_hop(
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: ConsumerQueue,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # FastDepends runs synchronous dependencies (FastStream's Context) in the thread pool.
+    hops: list[object] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counting_run_sync(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting_run_sync)
+    handled: list[str] = []
+    broker = make_broker(rabbitmq_url)
+
+    @event_subscriber(broker, consumer, sessions=sessions)
+    async def note(event: CloudEvent, session: AsyncSession) -> None:
+        handled.append(event.subject)
+
+    async with serving(broker, consumer):
+        await publish_event(rabbitmq_url, "widget.created", widget_event("w-9").to_json_bytes())
+
+        async def handled_it() -> bool:
+            return handled == ["w-9"] and await processed_count(sessions, consumer.name) == 1
+
+        await eventually(handled_it)
+
+    assert hops == []

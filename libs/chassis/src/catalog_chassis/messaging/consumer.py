@@ -27,15 +27,17 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from aio_pika.abc import AbstractIncomingMessage
 from aiormq.abc import DeliveredMessage
+from faststream import Context
 from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
+from faststream.rabbit import RabbitBroker as Broker
 from faststream.rabbit import RabbitExchange
-from faststream.rabbit.annotations import RabbitBroker, RabbitMessage
 from faststream.rabbit.broker.registrator import RabbitRegistrator
+from faststream.rabbit.message import RabbitMessage as Message
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
@@ -138,6 +140,27 @@ async def _raw_body(message: StreamMessage[Any]) -> bytes:
     # Decoding is ours to do: FastStream's JSON decoder would fail on a poison body before
     # the handler could dead-letter it.
     return message.body
+
+
+# FastStream exports `Context` as a factory function; its class is what the factory makes.
+_FastStreamContext: type[Any] = type(Context())
+
+
+class _InlineContext(_FastStreamContext):  # type: ignore[misc]
+    """FastStream's ``Context`` resolved on the event loop.
+
+    FastDepends runs a synchronous ``use`` in the thread pool: with FastStream's own
+    annotations every message paid two thread hops (message and broker), ~7 % of a
+    consumer's time in a profile.
+    """
+
+    async def use(self, /, **kwargs: Any) -> dict[str, Any]:
+        resolved: dict[str, Any] = super().use(**kwargs)
+        return resolved
+
+
+RabbitMessage = Annotated[Message, _InlineContext("message")]
+RabbitBroker = Annotated[Broker, _InlineContext("broker")]
 
 
 def event_subscriber(
