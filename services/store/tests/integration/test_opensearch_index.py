@@ -488,17 +488,24 @@ async def test_rebuild_switches_the_alias_while_searches_keep_being_answered(cli
 
 
 async def test_ensure_adds_new_mapping_fields_to_an_existing_index(search_url):
-    """An index made by an older mapping (here: one without the facet keywords) accepts
-    the current entries after ensure(), without a rebuild."""
+    """An index made by an older mapping (here: one without the facet keywords, whose
+    sales channels built global ordinals lazily) accepts the current entries after ensure(),
+    without a rebuild."""
     from opensearchpy import AsyncOpenSearch
 
     from store_service.infrastructure.search.opensearch import OpenSearchIndex
-    from store_service.infrastructure.search.query import FACET_FIELD, index_mapping
+    from store_service.infrastructure.search.query import (
+        FACET_FIELD,
+        UNIT_BOUNDS_FIELD,
+        index_mapping,
+    )
 
     client = AsyncOpenSearch(hosts=[search_url])
     alias = f"store-test-mapping-{uuid.uuid4().hex[:8]}"
     old = index_mapping()
     del old["mappings"]["properties"][FACET_FIELD]
+    del old["mappings"]["properties"][UNIT_BOUNDS_FIELD]
+    old["mappings"]["properties"]["salesChannels"] = {"type": "keyword"}
     try:
         await client.indices.create(index=f"{alias}-old", body={**old, "aliases": {alias: {}}})
         index = OpenSearchIndex(client, alias=alias)
@@ -507,7 +514,14 @@ async def test_ensure_adds_new_mapping_fields_to_an_existing_index(search_url):
 
         mapping = await client.indices.get_mapping(index=alias)
         [properties] = [m["mappings"]["properties"] for m in mapping.values()]
-        assert FACET_FIELD in properties
+        current = index_mapping()["mappings"]["properties"]
+        for field in (FACET_FIELD, UNIT_BOUNDS_FIELD, "salesChannels"):
+            assert properties[field] == current[field]
+        await index.put(OFFERINGS["home"])
+        result = await index.search(SearchQuery())
+        assert [(f.unit_of_measure, f.min, f.max) for f in result.facets.units] == [
+            ("Mbps", 100.0, 500.0)
+        ]
     finally:
         await client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
         await client.close()

@@ -257,6 +257,45 @@ async def test_search_sends_the_builders_body_and_parses_the_answer(fake, index)
 
     sent = fake.made("POST", f"/{ALIAS}/_search")
     assert [request.json for request in sent] == [search_body(q) for q in queries]
+    # size > 0 answers come from the shard request cache only when asked per request
+    assert [request.query for request in sent] == [{"request_cache": "true"}] * len(queries)
+
+
+async def test_a_truncated_units_facet_is_asked_again_nested(fake, index):
+    nested_units = {
+        "doc_count": 2,
+        "numeric": {
+            "doc_count": 2,
+            "units": {
+                "buckets": [
+                    {"key": "Mbps", "doc_count": 2, "min": {"value": 5}, "max": {"value": 9}}
+                ]
+            },
+        },
+    }
+
+    def answer(request: Recorded) -> tuple[int, Any]:
+        nested = "nested" in request.json["aggs"]["units"]
+        units = (
+            nested_units
+            if nested
+            else {"sum_other_doc_count": 1, "buckets": [{"key": "Mbps\u001f9.0", "doc_count": 1}]}
+        )
+        hits = {"total": {"value": 0, "relation": "eq"}, "hits": []}
+        return 200, {"hits": hits, "aggregations": {"units": units}}
+
+    fake.on("POST", f"/{ALIAS}/_search", answer)
+    query = SearchQuery(text="fibre")
+
+    result = await index.search(query)
+
+    assert [(u.unit_of_measure, u.min, u.max) for u in result.facets.units] == [("Mbps", 5, 9)]
+    sent = fake.made("POST", f"/{ALIAS}/_search")
+    assert [request.json for request in sent] == [
+        search_body(query),
+        search_body(query, nested_units=True),
+    ]
+    assert {request.query["request_cache"] for request in sent} == {"true"}
 
 
 async def test_rebuild_bulk_indexes_then_switches_the_alias_in_one_request(fake, index):

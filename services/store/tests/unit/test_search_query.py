@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from store_service.application.search import SearchQuery, Sort, UnitRange
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search.query import (
+    UNIT_FACET_SIZE,
     alias_switch,
     bulk_action,
     index_entry,
@@ -16,6 +18,8 @@ from store_service.infrastructure.search.query import (
     new_index_name,
     parse_response,
     search_body,
+    unit_bound_keys,
+    units_truncated,
 )
 
 
@@ -87,6 +91,12 @@ def test_the_mapping_analyses_text_in_english_and_nests_characteristics_and_pric
     assert properties["document"] == {"type": "object", "enabled": False}
 
 
+def test_facet_keywords_build_their_global_ordinals_at_refresh():
+    properties = index_mapping()["mappings"]["properties"]
+    for facet in ("salesChannels", "characteristicFacets", "unitBounds"):
+        assert properties[facet] == {"type": "keyword", "eager_global_ordinals": True}
+
+
 def test_an_entry_holds_the_contract_body_and_its_searchable_fields():
     doc = document()
     entry = index_entry(doc)
@@ -102,12 +112,50 @@ def test_an_entry_holds_the_contract_body_and_its_searchable_fields():
     # Decimal strings become numbers; a price that is not a number is not searchable.
     assert entry["prices"] == [{"value": 29.99, "currency": "EUR", "unit": "month"}]
     assert entry["salesChannels"] == ["web", "retail"]
+    assert entry["unitBounds"] == ["Mbps\u001f500.0"]
 
 
 def test_an_entry_of_a_bare_document():
     entry = index_entry(document(specifications=[], prices=[], salesChannels=None))
     assert entry["characteristics"] == [] and entry["prices"] == [] and entry["text"] == []
     assert entry["salesChannels"] == []
+    assert entry["unitBounds"] == []
+
+
+def _characteristic(name: str, value: str, unit: str | None) -> dict[str, Any]:
+    return {"id": name, "name": name, "value": value, "unitOfMeasure": unit}
+
+
+def test_unit_bound_keys_are_the_least_and_greatest_value_per_unit():
+    spec = {
+        "id": "s",
+        "name": "Line",
+        "description": None,
+        "characteristics": [
+            _characteristic("Download", "1000", "Mbps"),
+            _characteristic("Upload", "50", "Mbps"),
+            _characteristic("Backup upload", "100", "Mbps"),  # between: no key of its own
+            _characteristic("Data", "20", "GB"),  # one value: least and greatest, one key
+            _characteristic("Screen", "14.7", "cm"),
+            _characteristic("Technology", "Fibre", None),  # no number
+            _characteristic("Ports", "4", None),  # a number without a unit
+            _characteristic("Colour", "Black", "None"),  # a unit without a number
+            _characteristic("Weird", "12", "x" * 257),  # too long for the nested keyword
+        ],
+    }
+    entry = index_entry(document(specifications=[spec]))
+    assert entry["unitBounds"] == [
+        "GB\u001f20.0",
+        "Mbps\u001f1000.0",
+        "Mbps\u001f50.0",
+        "cm\u001f14.7",
+    ]
+
+
+def test_unit_bound_keys_read_back_as_the_same_doubles():
+    values = [0.1, 1e-300, 123456789.123456789, -0.5, 2.0**60, 99.95]
+    keys = unit_bound_keys([{"unitOfMeasure": "u", "numericValue": value} for value in values])
+    assert {float(key.split("\u001f")[1]) for key in keys} == {-0.5, 2.0**60}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,10 +306,10 @@ def test_facets_count_offerings_and_restrict_price_to_the_currency():
     aggs = search_body(SearchQuery(currency="EUR"))["aggs"]
     # one facet keyword per characteristic of an offering: plain terms count offerings
     assert aggs["characteristics"]["terms"]["field"] == "characteristicFacets"
-    units = aggs["units"]["aggs"]["numeric"]
-    assert units["filter"] == {"exists": {"field": "characteristics.numericValue"}}
-    assert units["aggs"]["units"]["terms"]["field"] == "characteristics.unitOfMeasure"
-    assert set(units["aggs"]["units"]["aggs"]) == {"min", "max"}
+    # every unit-bound key of the result set, no nested context
+    assert aggs["units"] == {
+        "terms": {"field": "unitBounds", "size": 2000, "order": {"_key": "asc"}}
+    }
     assert aggs["salesChannels"]["terms"]["field"] == "salesChannels"
     price = aggs["price"]
     assert price["nested"] == {"path": "prices"}
@@ -269,6 +317,27 @@ def test_facets_count_offerings_and_restrict_price_to_the_currency():
     assert search_body(SearchQuery())["aggs"]["price"]["aggs"]["prices"]["filter"] == {
         "match_all": {}
     }
+
+
+def test_the_nested_units_facet_on_request():
+    body = search_body(SearchQuery(text="fibre"), nested_units=True)
+    assert body == {**search_body(SearchQuery(text="fibre")), "aggs": body["aggs"]}
+    units = body["aggs"]["units"]
+    assert units["nested"] == {"path": "characteristics"}
+    numeric = units["aggs"]["numeric"]
+    assert numeric["filter"] == {"exists": {"field": "characteristics.numericValue"}}
+    assert numeric["aggs"]["units"]["terms"] == {
+        "field": "characteristics.unitOfMeasure",
+        "size": UNIT_FACET_SIZE,
+        "order": {"_key": "asc"},
+    }
+    assert set(numeric["aggs"]["units"]["aggs"]) == {"min", "max"}
+
+
+def test_the_same_query_gives_the_same_body_byte_for_byte():
+    """The request cache keys on the body's bytes."""
+    query = SearchQuery(text="fibre", channels=("web",), unit_ranges=(UnitRange(unit="GB"),))
+    assert json.dumps(search_body(query)) == json.dumps(search_body(SearchQuery(**vars(query))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,20 +360,13 @@ RAW: dict[str, Any] = {
             ]
         },
         "units": {
-            "doc_count": 90,
-            "numeric": {
-                "doc_count": 40,
-                "units": {
-                    "buckets": [
-                        {
-                            "key": "Mbps",
-                            "doc_count": 40,
-                            "min": {"value": 50},
-                            "max": {"value": 1e3},
-                        }
-                    ]
-                },
-            },
+            "sum_other_doc_count": 0,
+            "buckets": [
+                {"key": "GB\u001f20.0", "doc_count": 12},
+                {"key": "Mbps\u001f1000.0", "doc_count": 30},
+                {"key": "Mbps\u001f250.0", "doc_count": 4},
+                {"key": "Mbps\u001f50.0", "doc_count": 9},
+            ],
         },
         "salesChannels": {
             "buckets": [{"key": "web", "doc_count": 40}, {"key": "retail", "doc_count": 7}]
@@ -326,8 +388,12 @@ def test_an_answer_becomes_items_total_and_facets():
         ("Technology", "Fibre", "", 30),
         ("Download", "500", "Mbps", 10),
     ]
-    assert [(f.unit_of_measure, f.min, f.max) for f in facets.units] == [("Mbps", 50.0, 1000.0)]
+    assert [(f.unit_of_measure, f.min, f.max) for f in facets.units] == [
+        ("GB", 20.0, 20.0),
+        ("Mbps", 50.0, 1000.0),
+    ]
     assert [(f.value, f.count) for f in facets.sales_channels] == [("web", 40), ("retail", 7)]
+    assert not units_truncated(RAW)
     assert (facets.price.min, facets.price.max) == (9.99, 99.0)
 
 
@@ -336,7 +402,7 @@ def test_an_empty_answer():
         "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []},
         "aggregations": {
             "characteristics": {"buckets": []},
-            "units": {"doc_count": 0, "numeric": {"doc_count": 0, "units": {"buckets": []}}},
+            "units": {"sum_other_doc_count": 0, "buckets": []},
             "salesChannels": {"buckets": []},
             "price": {"doc_count": 0, "prices": {"min": {"value": None}, "max": {"value": None}}},
         },
@@ -346,6 +412,57 @@ def test_an_empty_answer():
     assert result.facets.characteristics == [] and result.facets.units == []
     assert result.facets.sales_channels == []
     assert (result.facets.price.min, result.facets.price.max) == (None, None)
+
+
+def test_units_are_sorted_and_as_many_as_the_nested_facet_gave():
+    buckets = [{"key": f"u{n:03d}\u001f{n}.0", "doc_count": 1} for n in range(150, 0, -1)]
+    result = parse_response({"aggregations": {"units": {"buckets": buckets}}})
+    units = [f.unit_of_measure for f in result.facets.units]
+    assert units == [f"u{n:03d}" for n in range(1, UNIT_FACET_SIZE + 1)]
+
+
+def test_a_unit_key_splits_at_its_last_separator():
+    buckets = [{"key": "odd\u001funit\u001f-2.5", "doc_count": 1}]
+    result = parse_response({"aggregations": {"units": {"buckets": buckets}}})
+    assert [(f.unit_of_measure, f.min, f.max) for f in result.facets.units] == [
+        ("odd\u001funit", -2.5, -2.5)
+    ]
+
+
+def test_left_out_unit_keys_make_the_answer_truncated():
+    assert units_truncated(
+        {"aggregations": {"units": {"sum_other_doc_count": 3, "buckets": [{"key": "a\u001f1.0"}]}}}
+    )
+    assert not units_truncated({"aggregations": {"units": {"sum_other_doc_count": 0}}})
+    assert not units_truncated({"hits": {"hits": []}})
+
+
+def test_the_nested_units_answer_is_parsed_too():
+    nested = {
+        "aggregations": {
+            "units": {
+                "doc_count": 90,
+                "numeric": {
+                    "doc_count": 40,
+                    "units": {
+                        "buckets": [
+                            {
+                                "key": "Mbps",
+                                "doc_count": 40,
+                                "min": {"value": 50},
+                                "max": {"value": 1e3},
+                            }
+                        ]
+                    },
+                },
+            }
+        }
+    }
+    result = parse_response(nested)
+    assert [(f.unit_of_measure, f.min, f.max) for f in result.facets.units] == [
+        ("Mbps", 50.0, 1000.0)
+    ]
+    assert not units_truncated(nested)
 
 
 # ---------------------------------------------------------------------------------------------

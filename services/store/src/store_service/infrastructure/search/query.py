@@ -10,7 +10,9 @@ under ``document``, an object field with ``enabled: false`` — kept in ``_sourc
 neither parsed nor indexed, so a hit is the store document without another lookup, and the
 searchable fields may differ from it (a price's ``value`` is a decimal string in the
 contract and a double here; characteristics sit under specifications there and are one
-flat nested list here).
+flat nested list here). The facets read flat keywords written for them (one per
+characteristic; one per unit and bound): a nested aggregation visits every characteristic
+of every hit and costs several times more.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ from store_service.domain.documents import StoreDocument, numeric
 CHARACTERISTIC_FACET_SIZE = 200
 UNIT_FACET_SIZE = 100
 CHANNEL_FACET_SIZE = 50
+# How many unit-bound keys (below) the units facet reads at most: all of them in any catalog
+# we know (the bench's 100k offerings have 104). When more matched, the answer says so
+# (sum_other_doc_count) and the adapters ask again with the nested aggregation: exact, and
+# as slow as before.
+UNIT_BOUND_FACET_SIZE = 2000
 
 GC_DELETES = "1h"
 
@@ -53,8 +60,24 @@ PRICE_AGG = "price"
 # the nested objects (benchmarked at 100k offerings: 185 -> ~30 ms of a text search).
 FACET_FIELD = "characteristicFacets"
 FACET_SEPARATOR = "\u001f"
+# The units facet without nested context: one keyword per unit and bound of an offering,
+# "unit<US>least value" and "unit<US>greatest value" of its characteristics in that unit.
+# A min/max under a terms on a flat unit keyword would not do: an offering with values in
+# Mbps and in GB would bring both into each unit's bounds (and a field per unit needs two
+# metric aggregations per unit, as slow as the nested ones). Every key names its unit, so
+# the keys of the result set give each unit's least and greatest value exactly (the least
+# of the offerings' least values is the least of all values), and they are few (values
+# repeat across offerings). Benchmarked at 100k offerings, the landing page's took: nested
+# terms + min/max 78 ms over no facets, this terms aggregation 8 ms.
+UNIT_BOUNDS_FIELD = "unitBounds"
+# The longest keyword the nested characteristics' fields hold (Java counts UTF-16 units): a
+# longer unit was never in the nested units facet, nor is it among the unit-bound keys.
+_IGNORE_ABOVE = 256
 
-_KEYWORD = {"type": "keyword", "ignore_above": 256}
+_KEYWORD = {"type": "keyword", "ignore_above": _IGNORE_ABOVE}
+# Facet keywords: their global ordinals (what a terms aggregation counts by) are built when a
+# refresh opens a new reader rather than by the first search after it, which would wait.
+_FACET_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
 _ENGLISH = {"type": "text", "analyzer": "english"}
 
 
@@ -96,8 +119,9 @@ def index_mapping() -> dict[str, Any]:
                 # specification names and characteristic names and values, which the entry
                 # lists itself (copy_to cannot copy out of nested objects to the root).
                 "text": _ENGLISH,
-                "salesChannels": {"type": "keyword"},
-                FACET_FIELD: {"type": "keyword"},
+                "salesChannels": _FACET_KEYWORD,
+                FACET_FIELD: _FACET_KEYWORD,
+                UNIT_BOUNDS_FIELD: _FACET_KEYWORD,
                 "publishedAt": {"type": "date"},
                 "characteristics": {
                     "type": "nested",
@@ -166,6 +190,7 @@ def index_entry(document: StoreDocument) -> dict[str, Any]:
         "publishedAt": body.get("publishedAt"),
         "characteristics": characteristics,
         FACET_FIELD: [facet_key(c) for c in characteristics],
+        UNIT_BOUNDS_FIELD: unit_bound_keys(characteristics),
         "prices": prices,
         "document": body,
     }
@@ -177,13 +202,33 @@ def facet_key(characteristic: Mapping[str, Any]) -> str:
     return FACET_SEPARATOR.join("" if part is None else str(part) for part in parts)
 
 
+def unit_bound_keys(characteristics: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The unit-bound keywords of an offering's (nested) characteristics: per unit they have
+    a numeric value in, "unit<US>least" and "unit<US>greatest" (one key when equal); the
+    value as Python's repr of the double, which reads back as the same double."""
+    bounds: dict[str, tuple[float, float]] = {}
+    for characteristic in characteristics:
+        unit, number = characteristic.get("unitOfMeasure"), characteristic.get("numericValue")
+        if unit is None or number is None or len(unit.encode("utf-16-le")) > 2 * _IGNORE_ABOVE:
+            continue
+        least, greatest = bounds.get(unit, (number, number))
+        bounds[unit] = (min(least, number), max(greatest, number))
+    return sorted(
+        {f"{unit}{FACET_SEPARATOR}{value!r}" for unit, pair in bounds.items() for value in pair}
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Searching
 
 
-def search_body(query: SearchQuery) -> dict[str, Any]:
+def search_body(query: SearchQuery, *, nested_units: bool = False) -> dict[str, Any]:
     """The request body of a search: the filters in one bool query, the page, the sort and
-    the facets as aggregations over the whole result set."""
+    the facets as aggregations over the whole result set. ``nested_units``: the units facet
+    from the nested characteristics, for an answer :func:`units_truncated` found incomplete.
+
+    The same arguments give the same body, byte for byte once encoded: the engine's shard
+    request cache keys on it."""
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     if query.text and query.text.strip():
@@ -235,7 +280,7 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
         "sort": _sort(query),
         "track_total_hits": True,
         "_source": ["document"],
-        "aggs": _aggregations(query),
+        "aggs": _aggregations(query, nested_units),
     }
 
 
@@ -303,7 +348,7 @@ def _sort(query: SearchQuery) -> list[Any]:
     return [primary, _TIE_BREAK]
 
 
-def _aggregations(query: SearchQuery) -> dict[str, Any]:
+def _aggregations(query: SearchQuery, nested_units: bool) -> dict[str, Any]:
     """Facets over the whole result set: the aggregations run on everything the query
     matched (no post_filter), whatever the page. Characteristic counts are offerings (one
     facet keyword per characteristic of an offering)."""
@@ -318,27 +363,7 @@ def _aggregations(query: SearchQuery) -> dict[str, Any]:
                 "order": [{"_count": "desc"}, {"_key": "asc"}],
             }
         },
-        UNITS_AGG: {
-            "nested": {"path": "characteristics"},
-            "aggs": {
-                "numeric": {
-                    "filter": {"exists": {"field": "characteristics.numericValue"}},
-                    "aggs": {
-                        "units": {
-                            "terms": {
-                                "field": "characteristics.unitOfMeasure",
-                                "size": UNIT_FACET_SIZE,
-                                "order": {"_key": "asc"},
-                            },
-                            "aggs": {
-                                "min": {"min": {"field": "characteristics.numericValue"}},
-                                "max": {"max": {"field": "characteristics.numericValue"}},
-                            },
-                        }
-                    },
-                }
-            },
-        },
+        UNITS_AGG: _nested_units_aggregation() if nested_units else _units_aggregation(),
         CHANNELS_AGG: {
             "terms": {
                 "field": "salesChannels",
@@ -361,6 +386,49 @@ def _aggregations(query: SearchQuery) -> dict[str, Any]:
     }
 
 
+def _units_aggregation() -> dict[str, Any]:
+    """Every unit-bound key of the result set (ordered by key: no bucket ranking needed)."""
+    return {
+        "terms": {
+            "field": UNIT_BOUNDS_FIELD,
+            "size": UNIT_BOUND_FACET_SIZE,
+            "order": {"_key": "asc"},
+        }
+    }
+
+
+def _nested_units_aggregation() -> dict[str, Any]:
+    """The units facet from the nested characteristics: the unit-bound keys' fallback."""
+    return {
+        "nested": {"path": "characteristics"},
+        "aggs": {
+            "numeric": {
+                "filter": {"exists": {"field": "characteristics.numericValue"}},
+                "aggs": {
+                    "units": {
+                        "terms": {
+                            "field": "characteristics.unitOfMeasure",
+                            "size": UNIT_FACET_SIZE,
+                            "order": {"_key": "asc"},
+                        },
+                        "aggs": {
+                            "min": {"min": {"field": "characteristics.numericValue"}},
+                            "max": {"max": {"field": "characteristics.numericValue"}},
+                        },
+                    }
+                },
+            }
+        },
+    }
+
+
+def units_truncated(raw: Mapping[str, Any]) -> bool:
+    """Whether the answer's units facet left unit-bound keys out (more than it reads
+    matched): then the bounds it gives may not be the least and greatest."""
+    aggregations = raw.get("aggregations") or {}
+    return int(_path(aggregations, UNITS_AGG).get("sum_other_doc_count") or 0) > 0
+
+
 def parse_response(raw: Mapping[str, Any]) -> SearchResult:
     """The items (contract bodies, in hit order), the total and the facets of an answer."""
     hits = raw.get("hits") or {}
@@ -380,15 +448,6 @@ def _facets(aggregations: Mapping[str, Any]) -> Facets:
         for name, value, unit in [_facet_parts(str(bucket["key"]))]
     ]
     characteristics.sort(key=lambda facet: (-facet.count, facet.name, facet.value))
-    units = [
-        UnitFacet(
-            unit_of_measure=str(bucket["key"]),
-            min=float(bucket["min"]["value"]),
-            max=float(bucket["max"]["value"]),
-        )
-        for bucket in _buckets(aggregations, UNITS_AGG, "numeric", "units")
-        if bucket["min"]["value"] is not None and bucket["max"]["value"] is not None
-    ]
     channels = [
         ChannelFacet(value=str(bucket["key"]), count=int(bucket["doc_count"]))
         for bucket in _buckets(aggregations, CHANNELS_AGG)
@@ -396,13 +455,37 @@ def _facets(aggregations: Mapping[str, Any]) -> Facets:
     prices = _path(aggregations, PRICE_AGG, "prices")
     return Facets(
         characteristics=characteristics,
-        units=units,
+        units=_units(aggregations),
         sales_channels=channels,
         price=PriceFacet(
             min=_number(_path(prices, "min").get("value")),
             max=_number(_path(prices, "max").get("value")),
         ),
     )
+
+
+def _units(aggregations: Mapping[str, Any]) -> list[UnitFacet]:
+    """The units facet, by unit (the first UNIT_FACET_SIZE units, as the nested terms gave)."""
+    if "numeric" in _path(aggregations, UNITS_AGG):  # the nested aggregation's answer
+        return [
+            UnitFacet(
+                unit_of_measure=str(bucket["key"]),
+                min=float(bucket["min"]["value"]),
+                max=float(bucket["max"]["value"]),
+            )
+            for bucket in _buckets(aggregations, UNITS_AGG, "numeric", "units")
+            if bucket["min"]["value"] is not None and bucket["max"]["value"] is not None
+        ]
+    bounds: dict[str, tuple[float, float]] = {}
+    for bucket in _buckets(aggregations, UNITS_AGG):
+        unit, _, text = str(bucket["key"]).rpartition(FACET_SEPARATOR)
+        value = float(text)
+        least, greatest = bounds.get(unit, (value, value))
+        bounds[unit] = (min(least, value), max(greatest, value))
+    return [
+        UnitFacet(unit_of_measure=unit, min=bounds[unit][0], max=bounds[unit][1])
+        for unit in sorted(bounds)[:UNIT_FACET_SIZE]
+    ]
 
 
 def _facet_parts(key: str) -> tuple[str, str, str]:
