@@ -454,3 +454,30 @@ async def test_a_busy_relay_delivers_a_stream_of_writes_that_stopped_notifying(
     # The first write woke the relay; the stream's writes found it busy and did not notify.
     assert notified_during_stream <= 2, received
     assert len(received) == notified_during_stream + 1
+
+
+async def test_a_relay_stopped_while_busy_stops_cleanly_and_frees_the_writers(
+    chassis_database_url: str,
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    new_widget: Callable[[str], Any],
+) -> None:
+    options = RelayOptions(poll_interval=60.0, busy_linger=30.0, publish_timeout=2.0)
+    async with (
+        probe_queue(rabbitmq_url, ["widget.created"]) as queue,
+        running_relay(sessions, chassis_database_url, rabbitmq_url, options) as relay,
+    ):
+        assert relay.listener is not None
+        await asyncio.wait_for(relay.listener.listening.wait(), 5)
+        await write_widgets(sessions, new_widget, 1)
+        await next_message(queue, within=3.0)
+        await eventually(lambda: holds(relay, True), within=3)
+    # Left while busy (running_relay awaited the relay's end: no error escaped it).
+
+    async with notifications(chassis_database_url) as received:
+        await write_widgets(sessions, new_widget, 1)
+
+        async def notified() -> bool:
+            return received == ["outbox"]
+
+        await eventually(notified)  # the lock went with the relay's connection

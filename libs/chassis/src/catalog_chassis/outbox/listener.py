@@ -58,13 +58,11 @@ class NotificationListener:
         Never waits: if another relay holds it (or a writer is probing it at this instant)
         the answer is False and writers go on notifying, which is only slower.
         """
-        if busy == self._busy:
-            return self._busy
-        connection = self._connection
-        if connection is None:
-            return False
         try:
             async with self._using:
+                connection = self._connection
+                if busy == self._busy or connection is None or connection.is_closed():
+                    return self._busy
                 if busy:
                     self._busy = bool(
                         await connection.fetchval(
@@ -121,9 +119,12 @@ class NotificationListener:
         finally:
             self.listening.clear()
             self._connection = None
-            self._busy = False
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), 2)
+            # Not while a busy mark is being set on it (one statement at a time); closing
+            # releases the lock, so writers notify again.
+            async with self._using:
+                self._busy = False
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connection.close(), 2)
 
     def _on_notification(self, *_args: Any) -> None:
         self._wake.set()

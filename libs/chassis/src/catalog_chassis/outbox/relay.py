@@ -194,7 +194,7 @@ class OutboxRelay:
                 fast = now < poll_fast_until
                 await self._sleep(stop, options.busy_poll_interval if fast else None)
         finally:
-            await self._mark_busy(False)
+            # No explicit unlock: the listener closes its connection, which releases the lock.
             for task in (listener_task, housekeeping_task, backlog_task):
                 if task is not None:
                     task.cancel()
