@@ -5,13 +5,11 @@ offerings behind throwaway aliases."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from catalog_testing import platform_setting
 from store_service.application.search import SearchQuery, SearchResult, UnitRange
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search import query as builder
@@ -103,19 +101,6 @@ QUERIES = [
     SearchQuery(characteristics=("Data",)),
     SearchQuery(text="zeppelin"),
 ]
-
-
-@pytest.fixture(scope="module")
-async def client() -> AsyncIterator[AsyncOpenSearch]:
-    client = AsyncOpenSearch(hosts=[platform_setting("OPENSEARCH_URL")])
-    try:
-        yield client
-    finally:
-        try:
-            await client.indices.delete(index=f"{PREFIX}*", ignore=404)
-            assert await client.indices.get(index=f"{PREFIX}*") == {}
-        finally:
-            await client.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from opensearchpy import AsyncOpenSearch
 
-from catalog_testing import platform_setting
 from store_service.application.search import SearchQuery, SearchResult, Sort, UnitRange
 from store_service.domain.documents import StoreDocument
 from store_service.infrastructure.search.opensearch import OpenSearchIndex
@@ -131,20 +130,6 @@ OFFERINGS = {
     ),
 }  # fmt: skip
 KEY_OF = {document.body["id"]: key for key, document in OFFERINGS.items()}
-
-
-@pytest.fixture(scope="module")
-async def client() -> AsyncIterator[AsyncOpenSearch]:
-    client = AsyncOpenSearch(hosts=[platform_setting("OPENSEARCH_URL")])
-    try:
-        yield client
-    finally:
-        # Every index this module created, whatever happened.
-        try:
-            await client.indices.delete(index=f"{PREFIX}*", ignore=404)
-            assert await client.indices.get(index=f"{PREFIX}*") == {}
-        finally:
-            await client.close()
 
 
 @pytest.fixture(scope="module")
@@ -491,7 +476,6 @@ async def test_ensure_adds_new_mapping_fields_to_an_existing_index(search_url):
     """An index made by an older mapping (here: one without the facet keywords, whose
     sales channels built global ordinals lazily) accepts the current entries after ensure(),
     without a rebuild."""
-    from opensearchpy import AsyncOpenSearch
 
     from store_service.infrastructure.search.opensearch import OpenSearchIndex
     from store_service.infrastructure.search.query import (
@@ -531,7 +515,6 @@ async def test_processes_starting_together_leave_one_writable_index_behind_the_a
     """The store's API, consumers and saga worker start at once on an empty engine: one
     creates the index, the others find it, and the alias points at exactly one index (two
     would leave it without a write index, refusing every write)."""
-    from opensearchpy import AsyncOpenSearch
 
     from store_service.infrastructure.search.opensearch import OpenSearchIndex
 
