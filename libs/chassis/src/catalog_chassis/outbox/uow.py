@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import get_correlation_id
-from catalog_chassis.db import outbox_table
+from catalog_chassis.db import admission, outbox_table
 from catalog_chassis.domain import Aggregate, DomainEvent
 from catalog_chassis.messaging.cloudevents import cloud_event_from
 from catalog_chassis.propagation import current_trace_headers
@@ -51,10 +51,14 @@ class SqlAlchemyUnitOfWork:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, service: str) -> None:
         self._session_factory = session_factory
+        self._admission = admission(session_factory)
         self.service = service
         self._tracked: list[Aggregate] = []
 
     async def __aenter__(self) -> Self:
+        # In turn, one place per pooled connection (see db.Admission).
+        if self._admission is not None:
+            await self._admission.enter()
         self.session = self._session_factory()
         self._tracked = []
         return self
@@ -65,7 +69,11 @@ class SqlAlchemyUnitOfWork:
             # A no-op after commit; otherwise discards the change and its events together.
             await self.rollback()
         finally:
-            await self.session.close()
+            try:
+                await self.session.close()
+            finally:
+                if self._admission is not None:
+                    self._admission.leave()
 
     async def read_only(self) -> None:
         """Declare, before the first statement, that this unit of work only reads: each
