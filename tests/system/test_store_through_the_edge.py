@@ -297,6 +297,9 @@ async def test_changes_made_while_the_projection_is_stopped_are_caught_up(
 
 
 @pytest.mark.local_only
+# The rebuild reads every published offering the local platform holds, and the local
+# databases keep what every earlier run published (1 500 offerings after a few weeks).
+@pytest.mark.timeout(300)
 async def test_reindex_rebuilds_everything_while_the_api_keeps_answering(edge, admin, rabbitmq_url):
     made = await published_offering(edge, admin, rabbitmq_url, value_word="Rebuilt", price="15")
     offering_id = made["offering"]["id"]

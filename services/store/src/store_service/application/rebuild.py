@@ -4,11 +4,13 @@ and switched in behind the alias (searches keep being answered throughout)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from store_service.application.ports import Catalog, Components, Documents
 from store_service.application.projection import Projection
@@ -16,6 +18,28 @@ from store_service.application.search import SearchIndex
 from store_service.domain.documents import Component, Kind, StoreDocument
 
 logger = logging.getLogger(__name__)
+
+# Offerings rebuilt at once. One at a time, each waits on its HTTP fetches and document-store
+# round trips in turn: 850 offerings took 88 s on the development machine, 57 s eight at a
+# time. The steps are safe side by side (versioned component writes, compare-and-set
+# documents).
+REBUILD_CONCURRENCY = 8
+
+T = TypeVar("T")
+
+
+async def _each(items: Sequence[T], action: Callable[[T], Awaitable[object]]) -> None:
+    """``action`` on every item, ``REBUILD_CONCURRENCY`` at a time; the first failure
+    cancels the rest and is raised."""
+    places = asyncio.Semaphore(REBUILD_CONCURRENCY)
+
+    async def one(item: T) -> None:
+        async with places:
+            await action(item)
+
+    async with asyncio.TaskGroup() as group:
+        for item in items:
+            group.create_task(one(item))
 
 
 @dataclass
@@ -29,22 +53,12 @@ class Rebuild:
     async def run(self) -> int:
         """The number of published offerings in the rebuilt index."""
         started = datetime.now(UTC)
-        published: list[uuid.UUID] = []
-        async for offering in self.catalog.published_offerings():
-            await self.components.store(offering)
-            await self._refresh_parts(offering)
-            published.append(offering.id)
+        offerings = [offering async for offering in self.catalog.published_offerings()]
+        published = [offering.id for offering in offerings]
+        await _each(offerings, self._refresh_offering)
         # Documents of offerings no longer published (an event missed): ask their owner.
-        for stale in await self.documents.ids() - set(published):
-            current = await self.catalog.fetch(Kind.OFFERING, stale)
-            if current is not None:
-                await self.components.store(current)
-            else:
-                gone = Component(kind=Kind.OFFERING, id=stale, version=0, data={"id": str(stale)})
-                await self.components.store(gone.as_deleted())
-            await self.projection.refresh(stale)
-        for offering_id in published:
-            await self.projection.refresh(offering_id)
+        await _each(sorted(await self.documents.ids() - set(published)), self._refresh_stale)
+        await _each(published, self.projection.refresh)
         count = await self.index.rebuild(self._documents(published))
         # The projection kept writing to the old index while the new one was built: replay
         # those writes (revision-ordered, so replaying one twice or late changes nothing).
@@ -56,6 +70,19 @@ class Rebuild:
                 await self.index.put(document)
         logger.info("rebuilt the store: %d published offerings (%d replayed)", count, len(replayed))
         return count
+
+    async def _refresh_offering(self, offering: Component) -> None:
+        await self.components.store(offering)
+        await self._refresh_parts(offering)
+
+    async def _refresh_stale(self, stale: uuid.UUID) -> None:
+        current = await self.catalog.fetch(Kind.OFFERING, stale)
+        if current is not None:
+            await self.components.store(current)
+        else:
+            gone = Component(kind=Kind.OFFERING, id=stale, version=0, data={"id": str(stale)})
+            await self.components.store(gone.as_deleted())
+        await self.projection.refresh(stale)
 
     async def _refresh_parts(self, offering: Component) -> None:
         for spec_id in offering.ids("specificationIds"):
