@@ -40,6 +40,7 @@ from faststream.rabbit.broker.registrator import RabbitRegistrator
 from faststream.rabbit.message import RabbitMessage as Message
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -93,13 +94,17 @@ async def claim_event(session: AsyncSession, consumer: str, event_id: uuid.UUID)
     False when it was already processed. A concurrent duplicate waits on the primary key
     until the first transaction ends, then sees the row, so two replicas never both act.
     """
-    claimed = await session.execute(
-        insert(processed_events_table)
-        .values(consumer=consumer, event_id=event_id)
-        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-        .returning(processed_events_table.c.event_id)
-    )
+    claimed = await session.execute(_CLAIM, {"consumer": consumer, "event_id": event_id})
     return claimed.first() is not None
+
+
+# Built once: building the statement for every event was a measurable part of a consumer's CPU.
+_CLAIM = (
+    insert(processed_events_table)
+    .values(consumer=bindparam("consumer"), event_id=bindparam("event_id"))
+    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+    .returning(processed_events_table.c.event_id)
+)
 
 
 def parse_cloud_event(body: bytes) -> CloudEvent:
