@@ -29,9 +29,11 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from catalog_chassis.db import (
     OUTBOX_RELAY_ACTIVE_LOCK,
+    asyncpg_url,
     create_engine,
     create_session_factory,
     libpq_dsn,
@@ -278,7 +280,13 @@ async def main() -> None:
     parts = args.parts.split(",")
     rabbitmq_url = platform_setting("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
     figures: dict = {"benchmark": "outbox_relay"}
-    async with throwaway_database("bench") as database_url:
+    async with throwaway_database("bench") as throwaway_url:
+        # No TLS on loopback, as `make up` configures the services' relays.
+        database_url = asyncpg_url(
+            make_url(throwaway_url)
+            .update_query_dict({"sslmode": "disable"})
+            .render_as_string(False)
+        )
         engine = create_engine(database_url)
         await create_chassis_schema(engine)
         await engine.dispose()
