@@ -31,8 +31,7 @@ from store_service.infrastructure.search.query import (
     initial_index_name,
     new_index_name,
     parse_response,
-    search_body,
-    units_truncated,
+    search_answer,
 )
 
 DEFAULT_ALIAS = "store-offerings"
@@ -100,22 +99,14 @@ class OpenSearchIndex:
     async def search(self, query: SearchQuery) -> SearchResult:
         try:
             try:
-                raw = await self._search(query)
+                raw = await search_answer(query, self._send)
             except NotFoundError:
                 # No index yet (the engine was down when the service started): make it.
                 await self.ensure()
-                raw = await self._search(query)
+                raw = await search_answer(query, self._send)
         except (OpenSearchConnectionError, ConnectionTimeout) as error:
             raise ServiceUnavailable("the search engine is unavailable") from error
         return parse_response(raw)
-
-    async def _search(self, query: SearchQuery) -> dict[str, Any]:
-        """The answer; asked again with the nested units facet in the rare case that more
-        unit-bound keys matched than the fast one reads (its bounds could be wrong)."""
-        raw = await self._send(search_body(query))
-        if units_truncated(raw):
-            raw = await self._send(search_body(query, nested_units=True))
-        return raw
 
     async def _send(self, body: dict[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = await self._client.search(

@@ -18,7 +18,7 @@ of every hit and costs several times more.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -427,6 +427,18 @@ def units_truncated(raw: Mapping[str, Any]) -> bool:
     matched): then the bounds it gives may not be the least and greatest."""
     aggregations = raw.get("aggregations") or {}
     return int(_path(aggregations, UNITS_AGG).get("sum_other_doc_count") or 0) > 0
+
+
+async def search_answer(
+    query: SearchQuery, send: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """The engine's answer to ``query`` through ``send`` (an adapter's search request); asked
+    again with the nested units facet in the rare case that more unit-bound keys matched
+    than the fast one reads (its bounds could be wrong)."""
+    raw = await send(search_body(query))
+    if units_truncated(raw):
+        raw = await send(search_body(query, nested_units=True))
+    return raw
 
 
 def parse_response(raw: Mapping[str, Any]) -> SearchResult:
