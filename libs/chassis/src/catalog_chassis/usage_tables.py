@@ -154,8 +154,7 @@ class SqlReferenceUsages:
     def __init__(self, session: AsyncSession, tables: UsageTables) -> None:
         self._session = session
         self._tables = tables
-        usages = tables.usages
-        self._usages = usages
+        usages = self._usages = tables.usages
         self._referenced_id = usages.c[f"{tables.referenced}_id"]
         self._referrer_id = usages.c[f"{tables.referrer}_id"]
         self._referrer_name = usages.c[f"{tables.referrer}_name"]
