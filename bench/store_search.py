@@ -960,6 +960,7 @@ async def projection_at(
             documents=Timed("documents", mongo.MongoDocuments(db), clock),
             index=Timed("index", index, clock),
             catalog=NoCatalog(),
+            staging=Timed("staging", mongo.MongoStaging(db), clock),
         )
         consumer = ProjectionConsumer(
             projection=projection,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from dev.localplatform import postgres
 from dev.localplatform.discovery import ServiceSpec, discover_services
+from dev.localplatform.ferretdb import equality_indexes_script
 from dev.localplatform.paths import REPO_ROOT, Layout, machine_secrets_dir
 from dev.localplatform.secrets_store import ensure_jwt_keys, ensure_password
 
@@ -103,7 +104,8 @@ def secret_objects(cluster: str, namespace: str) -> list[dict[str, object]]:
             namespace,
             {
                 "POSTGRES_PASSWORD": store.password("postgres-superuser"),
-                "roles.sql": postgres.accounts_script([*accounts, ferretdb, camunda]),
+                "roles.sql": postgres.accounts_script([*accounts, ferretdb, camunda])
+                + equality_indexes_script(FERRETDB_ROLE),
             },
         ),
         _secret(

@@ -36,6 +36,7 @@ URL = f"mongodb://{HOST}:{PORT}"
 MODULE = "github.com/FerretDB/FerretDB"
 SOURCE_DIR = REPO_ROOT / "dev" / "ferretdb"
 SOURCE_FILES = ("go.mod", "go.sum", "main.go")
+EQUALITY_INDEXES = SOURCE_DIR / "equality_indexes.sql"
 # Only the PostgreSQL backend: leaving SQLite out halves the cold build.
 BUILD_FLAGS = ("-trimpath", "-tags", "ferretdb_no_sqlite", "-ldflags", "-s -w")
 BINARY = "ferretdb"
@@ -77,6 +78,13 @@ def mongodb_url(password: str, database: str = "") -> str:
 
 def account(layout: Layout) -> postgres.DatabaseAccount:
     return postgres.DatabaseAccount(POSTGRES_ROLE, ensure_password(layout, PASSWORD_SECRET))
+
+
+def equality_indexes_script(database: str = POSTGRES_ROLE) -> str:
+    """A psql script giving FerretDB's collections equality indexes it can use (ADR 14), in
+    the Postgres database FerretDB stores them in; idempotent, run as the superuser (it
+    creates an event trigger)."""
+    return f"\\connect {database}\n" + EQUALITY_INDEXES.read_text(encoding="utf-8")
 
 
 def command(binary: Path) -> list[str]:

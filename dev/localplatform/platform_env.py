@@ -65,6 +65,7 @@ def prepare_databases(layout: Layout, specs: list[ServiceSpec]) -> dict[str, str
     postgres.ensure_accounts(
         admin_password, [*accounts, mongodb_account, camunda.database_account(layout)]
     )
+    postgres.run_as_superuser(ferretdb.equality_indexes_script())
     values = build_platform_env(
         admin_password,
         specs,

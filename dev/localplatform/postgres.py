@@ -124,7 +124,11 @@ def accounts_script(accounts: Iterable[DatabaseAccount]) -> str:
 def ensure_accounts(admin_password: str, accounts: Iterable[DatabaseAccount]) -> None:
     """Creates (or re-passwords) the admin role and one role + database per account."""
     script = _ensure_role_script(ADMIN_ROLE, admin_password, "LOGIN CREATEDB CREATEROLE")
-    script += accounts_script(accounts)
+    run_as_superuser(script + accounts_script(accounts))
+
+
+def run_as_superuser(script: str) -> None:
+    """Runs a psql script as the cluster's superuser; stops at the first error."""
     # Run as the postgres superuser over the local socket (peer authentication). The script
     # and its passwords go through stdin, never the command line, and psql's own :'var' and
     # :"var" interpolation does the SQL quoting.

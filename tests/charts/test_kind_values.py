@@ -3,6 +3,7 @@ local infrastructure chart: what `make deploy` provides is what they reference."
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
 from pathlib import Path
@@ -89,6 +90,22 @@ def test_generated_passwords_are_kept_for_the_next_deploy(
     assert (tmp_path / "kind-test").is_dir()
     secrets.forget("test")
     assert secrets.secret_objects("test", "catalog") != first
+
+
+def test_the_cluster_postgres_gives_ferretdb_its_equality_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CATALOG_SECRETS_DIR", str(tmp_path))
+    postgres = next(
+        item
+        for item in secrets.secret_objects("test", "catalog")
+        if item["metadata"]["name"] == "local-infra-postgres"
+    )
+    script = base64.b64decode(postgres["data"]["roles.sql"]).decode()
+
+    # After the roles and databases, in FerretDB's database (ADR 14).
+    assert script.index("\\connect ferretdb\n") > script.index("CREATE DATABASE")
+    assert "CREATE EVENT TRIGGER catalog_equality_indexes" in script
 
 
 def test_every_image_of_the_kind_cluster_is_one_make_images_builds(kind_platform, local_infra):

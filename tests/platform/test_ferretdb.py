@@ -39,6 +39,16 @@ async def database(client: AsyncMongoClient[Document]) -> AsyncIterator[AsyncDat
     await client.drop_database(name)
 
 
+@pytest.fixture
+async def backing() -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the Postgres database FerretDB keeps its data in (`ferretdb`)."""
+    admin = urlsplit(libpq_dsn(platform_setting("POSTGRES_ADMIN_URL")))
+    # The admin role may connect to any database.
+    connection = await asyncpg.connect(urlunsplit(admin._replace(path="/ferretdb")))
+    yield connection
+    await connection.close()
+
+
 async def test_answers_ping(client: AsyncMongoClient[Document]) -> None:
     reply = await client.admin.command("ping")
 
@@ -63,20 +73,69 @@ async def test_inserts_finds_and_enforces_a_unique_index(database: AsyncDatabase
 
 
 async def test_stores_each_mongo_database_as_a_schema_of_its_postgres_database(
-    database: AsyncDatabase[Document],
+    database: AsyncDatabase[Document], backing: asyncpg.Connection
 ) -> None:
     await database["probe"].insert_one({"_id": 1})
-    admin = urlsplit(libpq_dsn(platform_setting("POSTGRES_ADMIN_URL")))
-    # The admin role may connect to any database; the `ferretdb` one holds FerretDB's data.
-    connection = await asyncpg.connect(urlunsplit(admin._replace(path="/ferretdb")))
-    try:
-        schema = await connection.fetchval(
-            "SELECT nspname FROM pg_namespace WHERE nspname = $1", database.name
-        )
-    finally:
-        await connection.close()
+
+    schema = await backing.fetchval(
+        "SELECT nspname FROM pg_namespace WHERE nspname = $1", database.name
+    )
 
     assert schema == database.name
+
+
+async def _plan(database: AsyncDatabase[Document], collection: str, query: Document) -> str:
+    """The Postgres plan FerretDB runs for a find, as the JSON text of its `explain`."""
+    reply = await database.command("explain", {"find": collection, "filter": query})
+    return str(reply["queryPlanner"])
+
+
+async def test_answers_equality_lookups_from_an_index_not_a_scan(
+    database: AsyncDatabase[Document],
+) -> None:
+    # FerretDB v1 pushes an equality down as `_jsonb -> 'field' @> value`, which its own btree
+    # indexes cannot serve; the platform's equality indexes (ADR 14) can.
+    versions = database["versions"]
+    await versions.create_index([("key", ASCENDING), ("version", -1)])
+    await versions.insert_many(
+        [
+            {"_id": f"k{n % 500}:{n}", "key": f"k{n % 500}", "version": n, "tags": [f"t{n % 7}"]}
+            for n in range(3000)
+        ]
+    )
+
+    by_id = await _plan(database, "versions", {"_id": "k7:7"})
+    by_key = await _plan(database, "versions", {"key": "k7"})
+
+    assert "Bitmap Index Scan" in by_id, by_id
+    assert "Bitmap Index Scan" in by_key, by_key
+    assert "Seq Scan" not in by_key
+    # The answers are the ones a scan gives: an index changes only the speed.
+    assert [doc async for doc in versions.find({"_id": "k7:7"})] == [
+        {"_id": "k7:7", "key": "k7", "version": 7, "tags": ["t0"]}
+    ]
+    found = sorted([doc["version"] async for doc in versions.find({"key": "k7"})])
+    assert found == [7, 507, 1007, 1507, 2007, 2507]
+
+
+async def test_indexes_only_the_leading_field_of_each_collection_index(
+    database: AsyncDatabase[Document], backing: asyncpg.Connection
+) -> None:
+    await database["versions"].create_index([("key", ASCENDING), ("version", -1)])
+    await database["versions"].insert_one({"_id": 1, "key": "a", "version": 1, "tags": ["x"]})
+
+    rows = await backing.fetch(
+        "SELECT tablename, indexdef FROM pg_indexes"
+        " WHERE schemaname = $1 AND indexdef LIKE '%USING gin%'",
+        database.name,
+    )
+
+    expressions = sorted(row["indexdef"].split("USING gin ")[1] for row in rows)
+    assert expressions == [
+        "(((_jsonb -> '_id'::text)) jsonb_path_ops)",
+        "(((_jsonb -> 'key'::text)) jsonb_path_ops)",
+    ]
+    assert all(not row["tablename"].startswith("_ferretdb_") for row in rows)
 
 
 async def test_rejects_a_wrong_password() -> None:
