@@ -10,6 +10,9 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PLATFORM := $(UV) run python dev/platform.py
 SERVICE ?=
 QUEUE ?=
+# mypy's incremental cache outside the checkout (one per checkout path: it records paths), so
+# a fresh clone checks only what changed.
+MYPY_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/catalog-platform/mypy$(CURDIR)
 
 .PHONY: help deps up down status logs migrate reindex dlq-redrive lint test test-unit test-integration bench
 
@@ -48,10 +51,10 @@ migrate: deps ## alembic upgrade head for every service
 lint: deps ## ruff, formatting, mypy, import contracts; tsc and eslint over the web UI
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/chassis/src libs/testing/src services/*/src operators/*/src
+	$(UV) run mypy --cache-dir $(MYPY_CACHE)/src libs/chassis/src libs/testing/src services/*/src operators/*/src
 # dev/ is imported as the namespace package `dev` (dev.localplatform): its module names
 # start at the repository root, unlike the src layouts above, hence a run of its own.
-	$(UV) run mypy --explicit-package-bases dev
+	$(UV) run mypy --cache-dir $(MYPY_CACHE)/dev --explicit-package-bases dev
 	$(UV) run lint-imports
 	$(UV) run vulture libs/chassis/src services/*/src services/*/migrations operators/*/src operators/*/vulture_whitelist.py dev vulture_whitelist.py
 	@$(PLATFORM) lint-frontend

@@ -1,8 +1,9 @@
 """Runs the test tiers in order and sums their results: `uv run python dev/run_tests.py`.
 
-Tiers: unit (no infrastructure) -> `dev/platform.py up` -> integration + component -> system
--> cluster (`dev/cluster.py up` and `deploy`: the platform in the local kind cluster, then the
-system tests not marked `local_only` and tests/cluster, through the in-cluster edge).
+Tiers: unit (no infrastructure; one pytest-xdist worker per core) -> `dev/platform.py up` ->
+integration + component -> system -> cluster (`dev/cluster.py up` and `deploy`: the platform
+in the local kind cluster, then the system tests not marked `local_only` and tests/cluster,
+through the in-cluster edge).
 A tier without tests passes, but the run as a whole fails when no test ran at all.
 
 Coverage (lines and branches) is measured over the unit and integration tiers together, on
@@ -43,13 +44,19 @@ class Tier:
     name: str
     marker: str
     needs_platform: bool
+    # pytest options of this tier; the unit tier shares nothing, so it runs on every core
+    # (pytest-xdist: one worker per CPU).
+    options: tuple[str, ...] = ()
 
 
+# The slowest tests of each tier, in the log: where a run's time goes.
+SLOWEST = "--durations=15"
 TIERS = (
     Tier(
         "unit",
         "not integration and not component and not system and not cluster",
         needs_platform=False,
+        options=("-n", "auto"),
     ),
     Tier("integration", "integration or component", needs_platform=True),
     Tier("system", "system", needs_platform=True),
@@ -84,7 +91,15 @@ def run_cluster_tier(tier: Tier, extra_args: list[str]) -> Outcome:
         if subprocess.run([sys.executable, str(CLUSTER), step], cwd=ROOT, check=False).returncode:
             print(f"=== {tier.name} tier: `dev/cluster.py {step}` failed", flush=True)
             return Outcome(failed=1)
-    command = [sys.executable, str(CLUSTER), "test", "--", f"--junitxml={report}", *extra_args]
+    command = [
+        sys.executable,
+        str(CLUSTER),
+        "test",
+        "--",
+        f"--junitxml={report}",
+        SLOWEST,
+        *extra_args,
+    ]
     print(f"\n=== {tier.name} tier: {' '.join(command[1:])}", flush=True)
     exit_code = subprocess.run(command, cwd=ROOT, check=False).returncode
     return _outcome(tier, report, exit_code)
@@ -103,6 +118,8 @@ def run_tier(tier: Tier, extra_args: list[str]) -> Outcome:
         "-m",
         tier.marker,
         f"--junitxml={report}",
+        SLOWEST,
+        *tier.options,
         *coverage,
         *extra_args,
         *paths,

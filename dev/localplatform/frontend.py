@@ -2,7 +2,8 @@
 
 - Dependencies: `npm ci` from the committed package-lock.json, only when the lockfile (or
   Node's major version) changed since the last install: a stamp in `node_modules` holds the
-  key it was installed for.
+  key it was installed for. A copy of each install is kept in the cache outside the
+  checkout, keyed the same way, so a fresh clone copies it instead of installing again.
 - Build: `next build` with `output: "standalone"` emits a self-contained server; it is
   copied, with the static assets, into the cache outside the checkout (buildcache.py), keyed
   by a hash of every source file under `frontend/`. An unchanged checkout, or a fresh clone
@@ -94,20 +95,47 @@ def dependencies_current(source_dir: Path, key: str) -> bool:
     return stamp.is_file() and stamp.read_text().strip() == key
 
 
-def ensure_dependencies(source_dir: Path = SOURCE_DIR) -> bool:
-    """`npm ci` unless node_modules was installed from this very lockfile; returns whether
-    it installed."""
+def ensure_dependencies(source_dir: Path = SOURCE_DIR, cache: Path | None = None) -> bool:
+    """`npm ci` unless node_modules was installed from this very lockfile, or a copy of the
+    cached install of it (`cache`: the machine's build cache); returns whether it installed."""
     if not (source_dir / LOCKFILE).is_file():
         raise PlatformError(f"{source_dir / LOCKFILE} is missing: run `npm install` and commit it")
     key = install_key(source_dir, node_major())
     if dependencies_current(source_dir, key):
         return False
-    step("installing the web UI's dependencies (npm ci)")
     started = time.monotonic()
+    installed = source_dir / "node_modules"
+    cached = build_dir("npm-install", NAME, key, root=cache or cache_root())
+    if cached.is_dir():
+        # What `npm ci` of this lockfile installed before, on this machine (a fresh clone).
+        step("copying the web UI's dependencies from the cache")
+        shutil.rmtree(installed, ignore_errors=True)
+        shutil.copytree(cached, installed, symlinks=True)
+        done(f"node_modules copied in {time.monotonic() - started:.0f}s")
+        return True
+    step("installing the web UI's dependencies (npm ci)")
     run(["npm", "ci"], cwd=source_dir, env=npm_env(), timeout=INSTALL_TIMEOUT)
-    (source_dir / "node_modules" / INSTALL_STAMP).write_text(f"{key}\n")
+    (installed / INSTALL_STAMP).write_text(f"{key}\n")
     done(f"npm ci in {time.monotonic() - started:.0f}s")
+    staging = staging_dir(cached)
+    shutil.copytree(installed, staging, symlinks=True, dirs_exist_ok=True)
+    publish(staging, cached)
+    prune_installs(keep=cached)
     return True
+
+
+def prune_installs(keep: Path, count: int = KEEP_BUILDS) -> list[Path]:
+    """Drops all but the `count` newest cached installs (never `keep`); returns those
+    dropped."""
+    installs = sorted(
+        (path for path in keep.parent.glob(f"npm-install-{NAME}-*") if path != keep),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    dropped = [path for path in installs[count - 1 :] if ".staging-" not in path.name]
+    for path in dropped:
+        shutil.rmtree(path, ignore_errors=True)
+    return dropped
 
 
 def check(source_dir: Path = SOURCE_DIR) -> int:
@@ -173,7 +201,7 @@ def ensure_build(source_dir: Path = SOURCE_DIR, root: Path | None = None) -> Bui
     if build.complete():
         os.utime(build.directory)  # in use: the newest, as far as pruning is concerned
         return build
-    ensure_dependencies(source_dir)
+    ensure_dependencies(source_dir, root)
     step("building the web UI (next build)")
     started = time.monotonic()
     run(["npm", "run", "build"], cwd=source_dir, env=npm_env(), timeout=BUILD_TIMEOUT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from .conftest import INFRA_RELEASE, RELEASE, items
@@ -80,3 +82,24 @@ def test_helm_test_passes(helm, namespace):
     phases = [line.split()[-1] for line in result.stdout.splitlines() if "Phase:" in line]
     assert phases
     assert set(phases) == {"Succeeded"}, result.stdout
+
+
+def test_ferretdb_answers_the_stores_equality_lookups_from_indexes(namespace):
+    # ADR 14: the Postgres bootstrap gives every index FerretDB creates a GIN twin that its
+    # pushed-down `@>` filters can use; the store's collections have theirs by now.
+    query = (
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'store'"
+        " AND indexdef LIKE '%USING gin%jsonb_path_ops%'"
+    )
+    psql = ["psql", "-X", "-At", "-h", "/tmp", "-U", "postgres", "-d", "ferretdb", "-c", query]
+    result = subprocess.run(
+        ["kubectl", "exec", "-n", namespace, f"deploy/{INFRA_RELEASE}-postgres", "--", *psql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    # At least the `_id` of each of the store's six collections and its indexed fields.
+    assert int(result.stdout.strip()) >= 10

@@ -103,35 +103,64 @@ def test_the_build_is_keyed_by_the_sources_where_they_sit_and_nodes_major(
     assert len({first, other_node, edited, moved}) == 4
 
 
-def test_npm_ci_runs_once_per_lockfile(app: Path, npm: FakeNpm) -> None:
-    installed = frontend.ensure_dependencies(app)
-    unchanged = frontend.ensure_dependencies(app)
+def test_npm_ci_runs_once_per_lockfile(app: Path, npm: FakeNpm, cache: Path) -> None:
+    installed = frontend.ensure_dependencies(app, cache)
+    unchanged = frontend.ensure_dependencies(app, cache)
     (app / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {}}\n')
-    changed = frontend.ensure_dependencies(app)
+    changed = frontend.ensure_dependencies(app, cache)
 
     assert (installed, unchanged, changed) == (True, False, True)
     assert npm.calls == [["npm", "ci"], ["npm", "ci"]]
 
 
-def test_npm_ci_runs_again_for_another_major_version_of_node(app: Path, npm: FakeNpm) -> None:
-    frontend.ensure_dependencies(app)
+def test_npm_ci_runs_again_for_another_major_version_of_node(
+    app: Path, npm: FakeNpm, cache: Path
+) -> None:
+    frontend.ensure_dependencies(app, cache)
     npm.node_version = "v22.1.0"
 
-    assert frontend.ensure_dependencies(app) is True
+    assert frontend.ensure_dependencies(app, cache) is True
+    assert npm.calls == [["npm", "ci"], ["npm", "ci"]]
 
 
-def test_a_missing_lockfile_is_an_error(app: Path, npm: FakeNpm) -> None:
+def test_a_fresh_clone_copies_the_cached_install_of_its_lockfile(
+    app: Path, npm: FakeNpm, cache: Path
+) -> None:
+    frontend.ensure_dependencies(app, cache)
+    shutil.rmtree(app / "node_modules")  # a fresh clone of the same sources
+
+    copied = frontend.ensure_dependencies(app, cache)
+    again = frontend.ensure_dependencies(app, cache)
+
+    assert (copied, again) == (True, False)
+    assert npm.calls == [["npm", "ci"]]
+    assert (app / "node_modules" / "next").is_dir()
+
+
+def test_only_the_newest_cached_installs_are_kept(app: Path, npm: FakeNpm, cache: Path) -> None:
+    for version in range(frontend.KEEP_BUILDS + 2):
+        (app / "package-lock.json").write_text(f'{{"lockfileVersion": 3, "v": {version}}}\n')
+        frontend.ensure_dependencies(app, cache)
+    current = frontend.install_key(app, 20)
+
+    kept = sorted(path.name for path in cache.glob("npm-install-frontend-*"))
+
+    assert len(kept) == frontend.KEEP_BUILDS
+    assert f"npm-install-frontend-{current}" in kept
+
+
+def test_a_missing_lockfile_is_an_error(app: Path, npm: FakeNpm, cache: Path) -> None:
     (app / "package-lock.json").unlink()
 
     with pytest.raises(PlatformError, match=r"package-lock\.json is missing"):
-        frontend.ensure_dependencies(app)
+        frontend.ensure_dependencies(app, cache)
 
 
-def test_node_older_than_20_is_refused(app: Path, npm: FakeNpm) -> None:
+def test_node_older_than_20_is_refused(app: Path, npm: FakeNpm, cache: Path) -> None:
     npm.node_version = "v18.19.0"
 
     with pytest.raises(PlatformError, match=r"Node\.js 20 or newer, found v18\.19\.0"):
-        frontend.ensure_dependencies(app)
+        frontend.ensure_dependencies(app, cache)
 
 
 def test_a_cold_build_installs_builds_and_caches_a_standalone_server(
@@ -144,7 +173,9 @@ def test_a_cold_build_installs_builds_and_caches_a_standalone_server(
     assert build == frontend.build_for(app, 20, cache)
     assert (build.directory / ".next" / "static" / "chunks" / "app.js").is_file()
     assert (build.directory / "public" / "robots.txt").is_file()
-    assert [path.name for path in cache.iterdir()] == [build.directory.name]  # no staging left
+    # The build and the install it was built with; no staging left.
+    install = f"npm-install-frontend-{frontend.install_key(app, 20)}"
+    assert sorted(path.name for path in cache.iterdir()) == sorted([build.directory.name, install])
 
 
 def test_a_warm_build_runs_nothing(app: Path, cache: Path, npm: FakeNpm) -> None:
