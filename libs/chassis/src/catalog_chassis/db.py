@@ -13,7 +13,7 @@ import asyncio
 import weakref
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -31,13 +31,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    bindparam,
     delete,
     func,
     text,
 )
 from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -45,7 +48,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.schema import SchemaItem
-from sqlalchemy.sql.elements import conv
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement, TextClause, conv
 
 from catalog_chassis.settings import ServiceSettings
 
@@ -183,6 +187,33 @@ def database_engine(settings: ServiceSettings, *, role: str = "") -> AsyncEngine
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: aggregates stay readable after commit to build responses.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def compiled_once(statement: ClauseElement) -> TextClause:
+    """``statement`` as SQL text, which SQLAlchemy compiles once and caches.
+
+    SQLAlchemy never caches the compilation of PostgreSQL's ``INSERT … ON CONFLICT``: its
+    ``Insert`` opts out of the compiled cache (``inherit_cache = False``, as its ON CONFLICT
+    clause is not part of the cache key), so a prebuilt upsert was compiled again on every
+    execution, ~10 % of an event consumer's CPU. Compiled here once with the PostgreSQL
+    dialect, its bind parameters keep their types and any literal value as their default.
+    For statements built once (module level or a cached property), never per call.
+    """
+    dialect = PGDialect(paramstyle="named")  # type: ignore[no-untyped-call]  # untyped in 2.0
+    # No casts on the parameters: the executing dialect renders its own for their types.
+    dialect.bind_typing = BindTyping.NONE
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+    binds = []
+    values = compiled.params
+    for bind, name in compiled.bind_names.items():
+        if bind.expanding:
+            raise ValueError(f"compiled_once cannot keep the expanding parameter {name!r}")
+        if bind.required:
+            binds.append(bindparam(name, type_=bind.type))
+        else:
+            binds.append(bindparam(name, value=values[name], type_=bind.type))
+    # text() reads `:name` as a parameter: a `::TYPE` cast in the SQL is two escaped colons.
+    return text(str(compiled).replace("::", "\\:\\:")).bindparams(*binds)
 
 
 def _timestamp(name: str, *, default: str | None = None, nullable: bool = False) -> Column[Any]:

@@ -38,6 +38,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.schema import SchemaItem
 
+from catalog_chassis.db import compiled_once
 from catalog_chassis.migrations import Operations
 from catalog_chassis.usages import Referrer, ReferrerUsage
 
@@ -87,18 +88,21 @@ class UsageTables:
     @cached_property
     def advance(self) -> Executable:
         """Move a referrer's last-seen version forward (params ``referrer_id``, ``version``);
-        returns a row only if the version is newer. Built once per tables: an adapter is
-        made per event, and building the upsert each time cost a consumer measurable CPU."""
+        returns a row only if the version is newer. Built and compiled once per tables: an
+        adapter is made per event, and building or compiling the upsert each time cost a
+        consumer measurable CPU."""
         versions = self.versions
         referrer_id = versions.c[f"{self.referrer}_id"]
         seen = upsert(versions).values(
             {referrer_id.key: bindparam("referrer_id"), "version": bindparam("version")}
         )
-        return seen.on_conflict_do_update(
-            index_elements=[referrer_id],
-            set_={"version": seen.excluded.version},
-            where=versions.c.version < seen.excluded.version,
-        ).returning(referrer_id)
+        return compiled_once(
+            seen.on_conflict_do_update(
+                index_elements=[referrer_id],
+                set_={"version": seen.excluded.version},
+                where=versions.c.version < seen.excluded.version,
+            ).returning(referrer_id)
+        )
 
     @cached_property
     def drop_usages(self) -> Executable:
