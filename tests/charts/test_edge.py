@@ -291,6 +291,37 @@ def test_the_nginx_edge_proxies_dependency_health_to_its_service(render: Any, k8
     assert "proxy_pass http://127.0.0.1:9;" in off
 
 
+def test_the_nginx_edge_samples_its_share_of_the_traces_it_starts(render: Any, k8s: Any) -> None:
+    def flags(percent: float) -> str:
+        edge = {"mode": "nginx", "nginx": {"traceSamplePercent": percent}}
+        conf = k8s.named(render("catalog", {"edge": edge}), "ConfigMap", "catalog-edge")
+        text = conf["data"]["nginx.conf"]
+        return text[text.index("W3C trace context") : text.index("$minted_traceparent {")]
+
+    tenth = flags(10)
+    every = flags(100)
+
+    assert 'split_clients "${request_id}" $trace_flags' in tenth
+    assert "10% 01;" in tenth
+    assert "* 00;" in tenth
+    assert "split_clients" not in every
+    assert "default 01;" in every
+
+
+def test_the_services_follow_the_umbrellas_sampler(render: Any, k8s: Any) -> None:
+    otel = {"tracesSampler": "parentbased_always_on", "tracesSamplerArg": "1"}
+    manifests = render("catalog", {"global": {"otel": otel}})
+    configs = [
+        m["data"]
+        for m in k8s.by_kind(manifests, "ConfigMap")
+        if "OTEL_SERVICE_NAME" in m.get("data", {})
+    ]
+
+    assert configs
+    assert {c["OTEL_TRACES_SAMPLER"] for c in configs} == {"parentbased_always_on"}
+    assert {c["OTEL_TRACES_SAMPLER_ARG"] for c in configs} == {"1"}
+
+
 def test_no_dependency_health_without_an_edge(render: Any, k8s: Any) -> None:
     for values in ({"edge": {"mode": "none"}}, {"edge": {"dependencyHealth": {"enabled": False}}}):
         manifests = render("catalog", values)

@@ -279,6 +279,19 @@ def test_without_the_sidecar_the_app_exports_to_zipkin_itself(
         assert "initContainers" not in deployment["spec"]["template"]["spec"]
 
 
+def test_traces_a_service_starts_are_sampled_by_ratio_and_requests_follow_their_parent(
+    render: Any, k8s: Any, service_chart: str
+) -> None:
+    default = config(render(service_chart), k8s, service_chart)
+    chart = config(render(service_chart, {"tracing": {"samplerArg": "0.25"}}), k8s, service_chart)
+    off = config(render(service_chart, {"tracing": {"enabled": False}}), k8s, service_chart)
+
+    assert default["OTEL_TRACES_SAMPLER"] == "parentbased_traceidratio"
+    assert default["OTEL_TRACES_SAMPLER_ARG"] == "0.1"
+    assert chart["OTEL_TRACES_SAMPLER_ARG"] == "0.25"
+    assert "OTEL_TRACES_SAMPLER" not in off
+
+
 def test_autoscaling_hands_the_replica_count_to_the_hpa(
     render: Any, k8s: Any, service_chart: str
 ) -> None:

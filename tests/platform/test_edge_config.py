@@ -231,12 +231,28 @@ def test_the_cluster_edge_proxies_to_placeholders_logs_to_stdout_and_listens_on_
     assert "127.0.0.1" not in conf
 
 
-def test_nginx_accepts_the_cluster_edge_configuration(table: RouteTable, tmp_path: Path) -> None:
+def _as_helm_fills_it(conf: str, trace_sample_percent: float) -> str:
+    """The chart's template with its placeholders filled as Helm's `tpl` does."""
+    conf = re.sub(r'\{\{ index \.backends "[a-z-]+" \}\}', "127.0.0.1:9", conf)
+    every, share = re.search(
+        r"\s*\{\{- if [^}]+\}\}(.*?)\s*\{\{- else \}\}(.*?)\s*\{\{- end \}\}", conf, re.DOTALL
+    ).groups()  # type: ignore[union-attr]
+    chosen = every if trace_sample_percent >= 100 else share
+    conf = re.sub(
+        r"\s*\{\{- if [^}]+\}\}.*?\{\{- end \}\}", lambda _: chosen, conf, count=1, flags=re.DOTALL
+    )
+    return conf.replace("{{ .traceSamplePercent }}", f"{trace_sample_percent:g}")
+
+
+@pytest.mark.parametrize("trace_sample_percent", [10, 0.5, 100])
+def test_nginx_accepts_the_cluster_edge_configuration(
+    table: RouteTable, tmp_path: Path, trace_sample_percent: float
+) -> None:
     """The chart's template, with its placeholders filled as Helm does, passes `nginx -t`
     (paths moved under a temporary directory: the test runs outside a container)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    conf = render_cluster_nginx_conf(table)
-    conf = re.sub(r'\{\{ index \.backends "[a-z-]+" \}\}', "127.0.0.1:9", conf)
+    conf = _as_helm_fills_it(render_cluster_nginx_conf(table), trace_sample_percent)
+    assert "{{" not in conf
     conf = conf.replace("/tmp/nginx", str(tmp_path)).replace(
         "listen 0.0.0.0:8080", "listen 127.0.0.1:18080"
     )
@@ -264,5 +280,10 @@ def test_the_edge_passes_a_valid_traceparent_on_or_starts_the_trace(
     assert '"~^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" $http_traceparent;' in traceparent
     assert "default $minted_traceparent;" in traceparent
     # Started by the edge: the request id is the trace id, sampled.
-    assert '"00-$request_id-$tp_span-01"' in block(conf, "map $request_id $minted_traceparent")
+    assert '"00-$request_id-$tp_span-$trace_flags"' in block(
+        conf, "map $request_id $minted_traceparent"
+    )
+    # The local platform records every trace its edge starts.
+    assert "default 01;" in block(conf, "map $request_id $trace_flags")
+    assert "split_clients" not in conf
     assert '\'"trace_id":"$trace_id",\'' in conf

@@ -26,13 +26,17 @@ CAMUNDA_URL: {{ include "catalog-lib.processEngineUrl" $root | quote }}
 {{- if not $v.tracing.enabled }}
 OTEL_SDK_DISABLED: "true"
 OTEL_TRACES_EXPORTER: "none"
-{{- else if .sidecar }}
+{{- else }}
+OTEL_TRACES_SAMPLER: {{ $v.tracing.sampler | default (include "catalog-lib.global" (list $root "otel" "tracesSampler")) | default "parentbased_traceidratio" | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ $v.tracing.samplerArg | default (include "catalog-lib.global" (list $root "otel" "tracesSamplerArg")) | default "0.1" | quote }}
+{{- if .sidecar }}
 OTEL_TRACES_EXPORTER: "otlp"
 OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf"
 OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318"
 {{- else }}
 OTEL_TRACES_EXPORTER: "zipkin"
 OTEL_EXPORTER_ZIPKIN_ENDPOINT: {{ $zipkin | quote }}
+{{- end }}
 {{- end }}
 {{- range $key, $value := $v.env }}
 {{ $key }}: {{ tpl (toString $value) $root | quote }}
