@@ -87,6 +87,16 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+# The charts' default (ADR 15): what a process runs with outside development.
+PRODUCTION_SAMPLER = "parentbased_traceidratio:0.1"
+
+
+def sampler_env(sampler: str) -> dict[str, str]:
+    """OTEL_TRACES_SAMPLER (and _ARG) from `name[:arg]`."""
+    name, _, arg = sampler.partition(":")
+    return {"OTEL_TRACES_SAMPLER": name, **({"OTEL_TRACES_SAMPLER_ARG": arg} if arg else {})}
+
+
 @contextmanager
 def server(name: str, command: list[str], env: dict[str, str], url: str) -> Iterator[Server]:
     log = Path(tempfile.gettempdir()) / f"bench-{name}.log"
@@ -262,9 +272,7 @@ def main() -> int:
     # Reads first, then creates: both tables hold the same rows while they are read.
     parser.add_argument("--operations", default="get,list,health,create")
     parser.add_argument("--seed-rows", type=int, default=500)
-    parser.add_argument(
-        "--sampler", default="parentbased_traceidratio:0.1", help="OTEL_TRACES_SAMPLER[:ARG]"
-    )
+    parser.add_argument("--sampler", default=PRODUCTION_SAMPLER, help="OTEL_TRACES_SAMPLER[:ARG]")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -287,10 +295,7 @@ def main() -> int:
         baseline_db = stack.enter_context(bench_database("bench_baseline"))
         env = service_env(layout, spec, platform_env, ensure_jwt_keys(layout))
         env["DATABASE_URL"] = platform_db
-        sampler, _, sampler_arg = args.sampler.partition(":")
-        env["OTEL_TRACES_SAMPLER"] = sampler
-        if sampler_arg:
-            env["OTEL_TRACES_SAMPLER_ARG"] = sampler_arg
+        env |= sampler_env(args.sampler)
         migrated = subprocess.run(
             [sys.executable, "-m", "alembic", "upgrade", "head"],
             cwd=spec.directory,

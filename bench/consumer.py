@@ -1,16 +1,19 @@
 """One event consumer's throughput and CPU cost per event, on the real RabbitMQ and Postgres.
 
-The characteristic service's consumer (`characteristic.specifications`: every specification
-event records which characteristics the specification uses) runs as its own process, as
-`make up` runs it, pinned to core 1, against a throwaway database migrated by the service's
-Alembic revisions and a throwaway RabbitMQ virtual host (so the running platform's consumer
-shares nothing with it). Once it is idle, `--events` `SpecificationCreated` CloudEvents
-(three characteristics each, as the specification service publishes them) are published
-from core 0 with confirms; the figure is from the first publish until every event is in
-`processed_events`: events/s and the consumer's CPU milliseconds per event (utime + stime
-from /proc). Compare with the API's CPU-ms per request (bench/api_vs_baseline.py).
+`--consumer` chooses it: the characteristic service's `characteristic.specifications`
+(every specification event records which characteristics the specification uses: a usage
+table; fed `SpecificationCreated` with three characteristics each) or the specification
+service's `specification.characteristics` (every characteristic event updates its cache of
+characteristics: a reference cache; fed `CharacteristicCreated`). Its service's consumer
+process runs as `make up` runs it, pinned to core 1, against a throwaway database migrated by
+the service's Alembic revisions and a throwaway RabbitMQ virtual host (so the running
+platform's consumer shares nothing with it), with the production sampler (`--sampler`). Once
+it is idle, `--events` events are published from core 0 with confirms; the figure is from
+the first publish until every event is in `processed_events`: events/s and the consumer's
+CPU milliseconds per event (utime + stime from /proc). Compare with the API's CPU-ms per
+request (bench/api_vs_baseline.py).
 
-    make up && uv run python bench/consumer.py [--events 3000] [--repeats 3]
+    make up && uv run python bench/consumer.py [--consumer NAME] [--events 3000] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -35,7 +40,14 @@ import asyncpg
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.api_vs_baseline import CLOCK_TICKS, PY_SPY, TASKSET, bench_database  # noqa: E402
+from bench.api_vs_baseline import (  # noqa: E402
+    CLOCK_TICKS,
+    PRODUCTION_SAMPLER,
+    PY_SPY,
+    TASKSET,
+    bench_database,
+    sampler_env,
+)
 from catalog_chassis.db import libpq_dsn  # noqa: E402
 from catalog_chassis.messaging.cloudevents import CLOUDEVENTS_CONTENT_TYPE  # noqa: E402
 from catalog_chassis.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
@@ -46,7 +58,6 @@ from dev.localplatform.platform_env import prepare_databases  # noqa: E402
 from dev.localplatform.secrets_store import ensure_jwt_keys  # noqa: E402
 from dev.localplatform.services import service_env  # noqa: E402
 
-QUEUE = "characteristic.specifications.v2"
 METRICS_PORT = 19192
 
 
@@ -60,26 +71,74 @@ def in_vhost(url: str, vhost: str) -> str:
     return urlunsplit(parts._replace(path="/" + quote(vhost, safe="")))
 
 
-def specification_created() -> bytes:
-    specification_id = str(uuid.uuid4())
+def _event(event_type: str, source: str, data: dict[str, object]) -> bytes:
     event = {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
-        "source": "/catalog/specification",
-        "type": "SpecificationCreated",
+        "source": source,
+        "type": event_type,
         "time": datetime.now(UTC).isoformat(),
-        "subject": specification_id,
+        "subject": data["id"],
         "datacontenttype": "application/json",
-        "data": {
-            "id": specification_id,
-            "name": f"Bench specification {specification_id[:8]}",
-            "description": "",
-            "characteristicIds": [str(uuid.uuid4()) for _ in range(3)],
-            "version": 1,
-        },
-        "correlationid": f"bench-{specification_id[:8]}",
+        "data": data,
+        "correlationid": f"bench-{str(data['id'])[:8]}",
     }
     return json.dumps(event).encode()
+
+
+def specification_created() -> bytes:
+    specification_id = str(uuid.uuid4())
+    data: dict[str, object] = {
+        "id": specification_id,
+        "name": f"Bench specification {specification_id[:8]}",
+        "description": "",
+        "characteristicIds": [str(uuid.uuid4()) for _ in range(3)],
+        "version": 1,
+    }
+    return _event("SpecificationCreated", "/catalog/specification", data)
+
+
+def characteristic_created() -> bytes:
+    characteristic_id = str(uuid.uuid4())
+    now = datetime.now(UTC).isoformat()
+    data: dict[str, object] = {
+        "id": characteristic_id,
+        "name": f"Bench speed {characteristic_id[:8]}",
+        "value": "100",
+        "unitOfMeasure": "Mbps",
+        "version": 1,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    return _event("CharacteristicCreated", "/catalog/characteristic", data)
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """One consumer of a service's consumer process and the events it is fed."""
+
+    service: str
+    queue: str
+    routing_key: str
+    make_event: Callable[[], bytes]
+
+
+CONSUMERS = {
+    # Records which characteristics each specification uses (a usage table).
+    "characteristic.specifications": Consumer(
+        "characteristic",
+        "characteristic.specifications.v2",
+        "specification.created",
+        specification_created,
+    ),
+    # Keeps the specification service's cache of characteristics (a reference cache).
+    "specification.characteristics": Consumer(
+        "specification",
+        "specification.characteristics.v2",
+        "characteristic.created",
+        characteristic_created,
+    ),
+}
 
 
 async def processed(dsn: str) -> int:
@@ -90,10 +149,12 @@ async def processed(dsn: str) -> int:
         await connection.close()
 
 
-async def one_run(amqp_url: str, dsn: str, pid: int, events: int) -> tuple[float, float]:
+async def one_run(
+    consumer: Consumer, amqp_url: str, dsn: str, pid: int, events: int
+) -> tuple[float, float]:
     """Publish `events` and wait until all are processed: (events/s, CPU-ms per event)."""
     already = await processed(dsn)
-    bodies = [specification_created() for _ in range(events)]
+    bodies = [consumer.make_event() for _ in range(events)]
     connection = await aio_pika.connect(amqp_url)
     try:
         channel = await connection.channel(publisher_confirms=True)
@@ -110,7 +171,7 @@ async def one_run(amqp_url: str, dsn: str, pid: int, events: int) -> tuple[float
                             message_id=str(uuid.uuid4()),
                             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                         ),
-                        routing_key="specification.created",
+                        routing_key=consumer.routing_key,
                     )
                     for body in bodies[start : start + 200]
                 )
@@ -132,32 +193,41 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-async def wait_for_queue(amqp_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+async def wait_for_queue(
+    queue: str, amqp_url: str, process: subprocess.Popen[bytes], log: Path
+) -> None:
     deadline = time.monotonic() + 60
     while True:
         connection = await aio_pika.connect(amqp_url)
         try:
             channel = await connection.channel()
-            await channel.get_queue(QUEUE, ensure=True)
+            await channel.get_queue(queue, ensure=True)
             return
         except aio_pika.exceptions.ChannelClosed:
             pass
         finally:
             await connection.close()
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the consumer did not declare {QUEUE}; see {log}")
+            raise RuntimeError(f"the consumer did not declare {queue}; see {log}")
         await asyncio.sleep(0.5)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--consumer", choices=sorted(CONSUMERS), default="characteristic.specifications"
+    )
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="py-spy raw profile of the first run here")
+    parser.add_argument(
+        "--sampler", default=PRODUCTION_SAMPLER, help="OTEL_TRACES_SAMPLER[:ARG] of the consumer"
+    )
     args = parser.parse_args()
     layout = DEFAULT_LAYOUT
     specs = {spec.name: spec for spec in discover_services(layout.services)}
-    spec = specs["characteristic"]
+    consumer = CONSUMERS[args.consumer]
+    spec = specs[consumer.service]
     platform_env = prepare_databases(layout, list(specs.values()))
     vhost = f"bench-{uuid.uuid4().hex[:8]}"
     amqp_url = in_vhost(platform_setting("RABBITMQ_URL"), vhost)
@@ -171,6 +241,7 @@ def main() -> int:
                 "DATABASE_URL": database_url,
                 "RABBITMQ_URL": amqp_url,
                 "METRICS_PORT": str(METRICS_PORT),
+                **sampler_env(args.sampler),
             }
             subprocess.run(
                 [sys.executable, "-m", "alembic", "upgrade", "head"],
@@ -191,7 +262,7 @@ def main() -> int:
                 )
             spy = None
             try:
-                asyncio.run(wait_for_queue(amqp_url, process, log))
+                asyncio.run(wait_for_queue(consumer.queue, amqp_url, process, log))
                 if args.profile:
                     spy = subprocess.Popen(  # noqa: S603 - our own command
                         [
@@ -205,7 +276,9 @@ def main() -> int:
                     time.sleep(1)  # attached
                 runs = [
                     asyncio.run(
-                        one_run(amqp_url, libpq_dsn(database_url), process.pid, args.events)
+                        one_run(
+                            consumer, amqp_url, libpq_dsn(database_url), process.pid, args.events
+                        )
                     )
                     for _ in range(args.repeats)
                 ]
@@ -219,15 +292,16 @@ def main() -> int:
     rate = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
     print(
-        f"consumer characteristic.specifications: {rate:.0f} events/s, {cpu:.2f} CPU-ms per event"
-        f" (median of {args.repeats} runs of {args.events} events)"
+        f"consumer {args.consumer}: {rate:.0f} events/s, {cpu:.2f} CPU-ms per event"
+        f" (median of {args.repeats} runs of {args.events} events; sampler {args.sampler})"
     )
     print(
         json.dumps(
             {
                 "benchmark": "consumer",
-                "consumer": "characteristic.specifications",
+                "consumer": args.consumer,
                 "events": args.events,
+                "sampler": args.sampler,
                 "events_per_second": round(rate),
                 "cpu_ms_per_event": round(cpu, 3),
                 "runs": [{"events_per_second": round(r), "cpu_ms": round(c, 3)} for r, c in runs],

@@ -4,19 +4,40 @@ resources (at least ``id`` and ``version`` columns) and a tombstone table of the
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, delete, exists, func, literal, select
+from sqlalchemy import Table, bindparam, delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
 
+from catalog_chassis.db import compiled_once
 from catalog_chassis.references import Known
 from catalog_chassis.repositories import serialize_on
 
 K = TypeVar("K", bound=Known)
+
+
+@functools.lru_cache(maxsize=64)
+def _store_statement(cached: Table, removed: Table, columns: tuple[str, ...]) -> TextClause:
+    """Insert the row (one parameter per column) unless its id is in ``removed``, or update
+    the cached one if the row's version is newer; returns the id when written. Built and
+    compiled once per table and columns: an upsert is compiled on every execution otherwise
+    (see :func:`catalog_chassis.db.compiled_once`)."""
+    row = {column: bindparam(column, type_=cached.c[column].type) for column in columns}
+    source = select(*row.values()).where(~exists().where(removed.c.id == row["id"]))
+    statement = insert(cached).from_select(list(columns), source)
+    return compiled_once(
+        statement.on_conflict_do_update(
+            index_elements=[cached.c.id],
+            set_={column: statement.excluded[column] for column in columns if column != "id"},
+            where=cached.c.version < statement.excluded.version,
+        ).returning(cached.c.id)
+    )
 
 
 class SqlReferenceCache(Generic[K]):
@@ -50,20 +71,10 @@ class SqlReferenceCache(Generic[K]):
         # One statement decides "newer and not deleted", so the event consumer and the
         # lookup fallback cannot overwrite a newer copy with an older one; the lock makes a
         # concurrent deletion either finish first (and be seen) or wait for this.
-        cached, removed = self._cached, self._removed
         await serialize_on(self._session, self._lock_key(item.id))
         values = self._values_of(item)
-        columns = list(values)
-        source = select(
-            *(literal(value, cached.c[column].type) for column, value in values.items())
-        ).where(~exists().where(removed.c.id == item.id))
-        statement = insert(cached).from_select(columns, source)
-        upsert = statement.on_conflict_do_update(
-            index_elements=[cached.c.id],
-            set_={column: statement.excluded[column] for column in columns if column != "id"},
-            where=cached.c.version < statement.excluded.version,
-        ).returning(cached.c.id)
-        return (await self._session.execute(upsert)).first() is not None
+        upsert = _store_statement(self._cached, self._removed, tuple(values))
+        return (await self._session.execute(upsert, values)).first() is not None
 
     async def forget(self, item_id: uuid.UUID, *, version: int) -> None:
         cached, removed = self._cached, self._removed
