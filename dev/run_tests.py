@@ -3,7 +3,8 @@
 Tiers: unit (no infrastructure; one pytest-xdist worker per core) -> `dev/platform.py up` ->
 integration + component -> system -> cluster (`dev/cluster.py up` and `deploy`: the platform
 in the local kind cluster, then the system tests not marked `local_only` and tests/cluster,
-through the in-cluster edge).
+through the in-cluster edge). When the run has other tiers before it, the cluster is created
+and its images built and loaded in the background from the start (`dev/cluster.py prepare`).
 A tier without tests passes, but the run as a whole fails when no test ran at all.
 
 Coverage (lines and branches) is measured over the unit and integration tiers together, on
@@ -81,9 +82,36 @@ class Outcome:
         return text + (f", {self.skipped} skipped" if self.skipped else "")
 
 
-def run_cluster_tier(tier: Tier, extra_args: list[str]) -> Outcome:
+PREPARE_LOG = REPORTS / "cluster-prepare.log"
+
+
+def start_cluster_preparation() -> subprocess.Popen[bytes]:
+    """`dev/cluster.py prepare` in the background: the cluster is created and the images are
+    built and loaded while the earlier tiers run (mostly waiting on I/O, where the tests are
+    CPU-bound or waiting on the platform); nothing is installed before the cluster tier."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    with PREPARE_LOG.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, str(CLUSTER), "prepare"], cwd=ROOT, stdout=log, stderr=log
+        )
+
+
+def finish_cluster_preparation(preparation: subprocess.Popen[bytes] | None) -> None:
+    """Waits for the background preparation and shows its log. Its failure is not the
+    tier's: `up` and `deploy` do the same steps again and report what fails."""
+    if preparation is None:
+        return
+    exit_code = preparation.wait()
+    print(f"\n=== cluster tier: dev/cluster.py prepare (in the background, exit {exit_code})")
+    print(PREPARE_LOG.read_text(errors="replace"), end="", flush=True)
+
+
+def run_cluster_tier(
+    tier: Tier, extra_args: list[str], preparation: subprocess.Popen[bytes] | None = None
+) -> Outcome:
     """The cluster, the platform deployed into it, then its tests (dev/localcluster/testing.py
     chooses them and opens the port-forwards)."""
+    finish_cluster_preparation(preparation)
     report = REPORTS / f"{tier.name}.xml"
     report.unlink(missing_ok=True)
     for step in ("up", "deploy"):
@@ -105,9 +133,11 @@ def run_cluster_tier(tier: Tier, extra_args: list[str]) -> Outcome:
     return _outcome(tier, report, exit_code)
 
 
-def run_tier(tier: Tier, extra_args: list[str]) -> Outcome:
+def run_tier(
+    tier: Tier, extra_args: list[str], preparation: subprocess.Popen[bytes] | None = None
+) -> Outcome:
     if tier.name == "cluster":
-        return run_cluster_tier(tier, extra_args)
+        return run_cluster_tier(tier, extra_args, preparation)
     report = REPORTS / f"{tier.name}.xml"
     report.unlink(missing_ok=True)
     paths = [name for name in TEST_ROOTS if (ROOT / name).is_dir()]
@@ -276,6 +306,9 @@ def main() -> int:
     measured = [tier.name for tier in wanted if tier.name in MEASURED_TIERS]
     if measured:
         erase_coverage()
+    preparation = None
+    if any(tier.name == "cluster" for tier in wanted) and len(wanted) > 1:
+        preparation = start_cluster_preparation()
     for tier in wanted:
         if tier.needs_platform and not platform_started:
             platform_started = True
@@ -284,7 +317,7 @@ def main() -> int:
                 # need the missing part fail with their own messages.
                 print("=== the platform did not fully start (counted as one failure)", flush=True)
                 total.failed += 1
-        total.add(run_tier(tier, args.pytest_args))
+        total.add(run_tier(tier, args.pytest_args, preparation))
     if measured:
         gate = set(measured) == set(MEASURED_TIERS)
         try:

@@ -21,6 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = commands.add_parser("images", help="build every image (or the named ones)")
     build.add_argument("names", nargs="*")
     commands.add_parser("up", help="create the kind cluster (dockerd, tools, node image)")
+    commands.add_parser(
+        "prepare", help="the cluster with every image loaded, nothing installed (up + images)"
+    )
     commands.add_parser("deploy", help="install the platform into the cluster")
     commands.add_parser("down", help="delete the cluster and stop the dockerd the platform started")
     commands.add_parser("binaries", help="build kind, kubectl, helm (cached)")
@@ -42,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"cluster {kube.CLUSTER} up in {elapsed():.0f}s; "
                 f"kubectl: {' '.join(kube.argv_for(['get', 'pods', '-A']))}"
             )
+        elif args.command == "prepare":
+            kind.up()
+            deploy.load_images()
+            done(f"cluster {kube.CLUSTER} prepared in {elapsed():.0f}s")
         elif args.command == "deploy":
             deploy.deploy()
             done(f"deployed in {elapsed():.0f}s")

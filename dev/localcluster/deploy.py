@@ -80,12 +80,19 @@ def recover_interrupted(release: str) -> None:
         kube.helm("rollback", release, "--namespace", kube.NAMESPACE, "--wait")
 
 
-def deploy() -> None:
+def load_images() -> dict[str, str]:
+    """Build every image the releases use (cached) and load those the node lacks into it;
+    returns the references built."""
     kube.require_cluster()
     built = images.build_all()
     kind.load(
         [built[name] for name in (*SERVICE_IMAGES, "frontend", "operator", "nginx", *INFRA_IMAGES)]
     )
+    return built
+
+
+def deploy() -> None:
+    built = load_images()
     namespace = kube.NAMESPACE
     kube.kubectl("create", "namespace", namespace, check=False)
     count = secrets.apply(kube.CLUSTER, namespace)
