@@ -111,6 +111,7 @@ def ensure_dependencies(source_dir: Path = SOURCE_DIR, cache: Path | None = None
         step("copying the web UI's dependencies from the cache")
         shutil.rmtree(installed, ignore_errors=True)
         shutil.copytree(cached, installed, symlinks=True)
+        os.utime(cached)  # in use: the newest, as far as pruning is concerned
         done(f"node_modules copied in {time.monotonic() - started:.0f}s")
         return True
     step("installing the web UI's dependencies (npm ci)")
