@@ -47,3 +47,6 @@ _.why  # an acknowledged breaking change's reason, read from docs/api/breaking-c
 
 # The outbox trigger as the newest revisions leave it: catalog_testing builds test schemas with it.
 OUTBOX_NOTIFY_DDL
+
+# Library settings assigned on a library object, read by the library.
+_.bind_typing  # catalog_chassis.db.compiled_once: SQLAlchemy's dialect reads it while compiling
