@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from dev.localplatform.console import done, elapsed, fail
+from dev.localplatform.console import done, elapsed, fail, info
 from dev.localplatform.errors import PlatformError
 
 from . import deploy, docker, images, kind, kube, testing
@@ -21,8 +21,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = commands.add_parser("images", help="build every image (or the named ones)")
     build.add_argument("names", nargs="*")
     commands.add_parser("up", help="create the kind cluster (dockerd, tools, node image)")
-    commands.add_parser(
+    prepare = commands.add_parser(
         "prepare", help="the cluster with every image loaded, nothing installed (up + images)"
+    )
+    prepare.add_argument(
+        "--if-cached",
+        action="store_true",
+        help="do nothing unless kind, kubectl, helm and the node image are already built",
     )
     commands.add_parser("deploy", help="install the platform into the cluster")
     commands.add_parser("down", help="delete the cluster and stop the dockerd the platform started")
@@ -46,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"kubectl: {' '.join(kube.argv_for(['get', 'pods', '-A']))}"
             )
         elif args.command == "prepare":
+            if args.if_cached and not kind.tooling_cached():
+                info("the cluster's tooling is not built yet: left to `up`")
+                return 0
             kind.up()
             deploy.load_images()
             done(f"cluster {kube.CLUSTER} prepared in {elapsed():.0f}s")

@@ -37,11 +37,23 @@ def node_image() -> str:
     return f"local/kind-node:{kube.versions()['KUBE_VERSION']}-{key}"
 
 
+def node_image_tarball(reference: str) -> Path:
+    return cache_root() / f"{reference.replace('/', '_').replace(':', '-')}.tar.gz"
+
+
+def tooling_cached() -> bool:
+    """Whether `up` needs no long build: kind, kubectl and helm, and the node image, are in
+    the cache (a machine's first `up` builds them from the Go module proxy, ~25 min)."""
+    return (kube.binaries_dir() / "bin" / "helm").is_file() and node_image_tarball(
+        node_image()
+    ).is_file()
+
+
 def ensure_node_image(base: str) -> str:
     reference = node_image()
     if docker.image_exists(reference):
         return reference
-    tarball = cache_root() / f"{reference.replace('/', '_').replace(':', '-')}.tar.gz"
+    tarball = node_image_tarball(reference)
     if tarball.is_file():
         step(f"loading the node image {reference} from the cache")
         run(

@@ -17,7 +17,7 @@ from .test_crds import validator_for
 if str(REPO) not in sys.path:  # dev/ is imported from the repository root
     sys.path.insert(0, str(REPO))
 
-from dev.localcluster import images, secrets
+from dev.localcluster import cli, images, kind, secrets
 
 KIND_VALUES = REPO / "k8s" / "values" / "catalog-kind.yaml"
 
@@ -186,3 +186,20 @@ def test_every_database_of_the_kind_cluster_is_migrated_by_the_operator(
     assert hook_jobs == []
     for migration in migrations:
         validator_for(crds, migration).validate(k8s.without_source(migration))
+
+
+def test_a_background_preparation_leaves_a_first_tooling_build_to_the_cluster_tier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a machine that has never built kind, kubectl, helm and the node image, `make test`'s
+    # background `prepare --if-cached` must not compile them beside the other tiers.
+    started: list[str] = []
+    monkeypatch.setattr(kind, "tooling_cached", lambda: False)
+    monkeypatch.setattr(kind, "up", lambda: started.append("up"))
+    monkeypatch.setattr(cli.deploy, "load_images", lambda: started.append("images") or {})
+
+    assert cli.main(["prepare", "--if-cached"]) == 0
+    assert started == []
+    # Asked for outright (or once the tooling is cached), it prepares.
+    assert cli.main(["prepare"]) == 0
+    assert started == ["up", "images"]
