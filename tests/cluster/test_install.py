@@ -24,16 +24,25 @@ def _ready(pod: dict) -> bool:
     )
 
 
+def _complete(job: dict) -> bool:
+    conditions = job.get("status", {}).get("conditions", [])
+    return any(c["type"] == "Complete" and c["status"] == "True" for c in conditions)
+
+
 def test_every_pod_of_both_releases_is_ready_and_every_job_succeeded(k8s, namespace):
     pods = items(k8s, "pods", "-n", namespace)
-    jobs = [pod for pod in pods if pod["metadata"].get("labels", {}).get("job-name")]
-    workloads = [pod for pod in pods if pod not in jobs]
+    workloads = [pod for pod in pods if not pod["metadata"].get("labels", {}).get("job-name")]
+    jobs = items(k8s, "jobs", "-n", namespace)
 
     assert workloads
     not_ready = [pod["metadata"]["name"] for pod in workloads if not _ready(pod)]
     assert not_ready == []
-    failed_jobs = [pod["metadata"]["name"] for pod in jobs if pod["status"]["phase"] != "Succeeded"]
-    assert failed_jobs == []
+    # A Job, not each of its pods: a migration attempt that fails (seen once while the node
+    # started twenty pods on two cores) is retried by design (the operator's backoffLimit);
+    # the Job must end Complete.
+    assert jobs
+    unfinished = [job["metadata"]["name"] for job in jobs if not _complete(job)]
+    assert unfinished == []
 
 
 def test_every_service_worker_ui_edge_and_infrastructure_part_runs(k8s, namespace):
