@@ -122,8 +122,9 @@ spec:
 
 {{/*
 With `migrations.operator: true`, the init container of every pod of a service with a database:
-it polls `alembic current` (the image's own migrations, the pod's own settings) until the
-database is at a head of this image, then the process starts. A pod of an image whose
+one process (catalog_chassis.migration_wait) reads the image's head revisions once and the
+database's alembic_version every waitIntervalSeconds, with the pod's own settings, until the
+database is at the image's heads, then the process starts. A pod of an image whose
 migration has not run (yet, or failed) stays in Init, visible, instead of crashing on an old
 schema. Nothing otherwise. Takes the root context.
 */}}
@@ -134,13 +135,11 @@ schema. Nothing otherwise. Takes the root context.
   image: {{ include "catalog-lib.image" . | quote }}
   imagePullPolicy: {{ $v.image.pullPolicy }}
   command:
-    - sh
-    - -c
-    - |
-      until out=$(alembic current 2>&1) && echo "$out" | grep -q '(head)'; do
-        echo "waiting for the DatabaseMigration {{ include "catalog-lib.fullname" . }} to bring the database to this image's head"
-        sleep {{ $v.migrations.waitIntervalSeconds }}
-      done
+    - python
+    - -m
+    - catalog_chassis.migration_wait
+    - --interval
+    - {{ $v.migrations.waitIntervalSeconds | quote }}
   envFrom:
     - configMapRef:
         name: {{ include "catalog-lib.fullname" . }}

@@ -13,12 +13,14 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from catalog_chassis.db import (
@@ -38,7 +40,14 @@ from catalog_chassis.db import (
 
 logger = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
+
 DATABASE_URL_ENV = "DATABASE_URL"
+# Seconds a migration keeps trying to reach its database before it fails (a database that is
+# restarting, or not yet ready, is waited for instead of failing the Job's attempt).
+CONNECT_WINDOW_ENV = "MIGRATION_CONNECT_WINDOW_SECONDS"
+DEFAULT_CONNECT_WINDOW = 60.0
+CONNECT_RETRY_PAUSE = 2.0
 
 OUTBOX_NOTIFY_FUNCTION = "catalog_outbox_notify"
 OUTBOX_NOTIFY_TRIGGER = "outbox_notify"
@@ -206,12 +215,60 @@ def run_migrations(target_metadata: MetaData | Sequence[MetaData] | None) -> Non
         # NullPool: a migration run is one short-lived connection.
         engine = create_async_engine(database_url, poolclass=pool.NullPool)
         try:
-            async with engine.connect() as connection:
+            connection = await connect_within(engine.connect, connect_window())
+            try:
                 await connection.run_sync(run_sync)
+            finally:
+                await connection.close()
         finally:
             await engine.dispose()
 
     asyncio.run(run_online())
+
+
+def connect_window() -> float:
+    raw = os.environ.get(CONNECT_WINDOW_ENV, "")
+    try:
+        window = float(raw) if raw else DEFAULT_CONNECT_WINDOW
+    except ValueError:
+        message = f"{CONNECT_WINDOW_ENV} must be a number of seconds, not {raw!r}"
+        raise RuntimeError(message) from None
+    return max(window, 0.0)
+
+
+async def connect_within(
+    connect: Callable[[], Awaitable[_T]],
+    window: float,
+    *,
+    pause: float = CONNECT_RETRY_PAUSE,
+    clock: Callable[[], float] = time.monotonic,
+) -> _T:
+    """``connect()``, tried again every ``pause`` seconds while the database cannot be reached
+    (refused, unroutable, not accepting connections yet), until ``window`` seconds have passed.
+    Anything else (a wrong password, a missing database) fails at once."""
+    deadline = clock() + window
+    while True:
+        try:
+            return await connect()
+        except (OSError, OperationalError, InterfaceError) as error:
+            if not _unreachable(error) or clock() + pause > deadline:
+                raise
+            logger.warning("database not reachable (%s); trying again in %.0fs", error, pause)
+            await asyncio.sleep(pause)
+
+
+def _unreachable(error: BaseException) -> bool:
+    """A network failure, or a server that is starting or shutting down."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, OSError) or type(cause).__name__ in _NOT_READY_ERRORS:
+            return True
+        cause = cause.__cause__ or getattr(cause, "orig", None)
+    return False
+
+
+# asyncpg's names for "the server is not accepting connections right now".
+_NOT_READY_ERRORS = frozenset({"CannotConnectNowError", "TooManyConnectionsError"})
 
 
 # ---------------------------------------------------------------------------------------------

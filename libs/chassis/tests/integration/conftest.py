@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -48,3 +50,69 @@ class Widget(Aggregate):
 @pytest.fixture
 def new_widget() -> Callable[[str], Widget]:
     return Widget
+
+
+# --- a service's Alembic setup made of the chassis helpers (one revision: the chassis tables)
+
+ALEMBIC_INI = """\
+[alembic]
+script_location = %(here)s/migrations
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)s %(message)s
+"""
+
+ENV_PY = """\
+from catalog_chassis.db import chassis_metadata
+from catalog_chassis.migrations import run_migrations
+
+run_migrations(chassis_metadata)
+"""
+
+FIRST_REVISION = '''\
+"""chassis tables"""
+from alembic import op
+
+from catalog_chassis.migrations import create_chassis_tables, drop_chassis_tables
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_chassis_tables(op)
+
+
+def downgrade() -> None:
+    drop_chassis_tables(op)
+'''
+
+
+@pytest.fixture
+def service_dir(tmp_path: Path) -> Path:
+    versions = tmp_path / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (tmp_path / "alembic.ini").write_text(ALEMBIC_INI)
+    (tmp_path / "migrations" / "env.py").write_text(ENV_PY)
+    (versions / "0001_chassis.py").write_text(textwrap.dedent(FIRST_REVISION))
+    return tmp_path

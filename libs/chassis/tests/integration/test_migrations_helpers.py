@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import asyncpg
@@ -18,7 +17,12 @@ from catalog_chassis.db import (
     create_engine,
     libpq_dsn,
 )
-from catalog_chassis.migrations import MigrationFailed, run_alembic, upgrade_service
+from catalog_chassis.migrations import (
+    CONNECT_WINDOW_ENV,
+    MigrationFailed,
+    run_alembic,
+    upgrade_service,
+)
 from catalog_testing import (
     assert_migrations_round_trip,
     assert_models_match_migrations,
@@ -27,69 +31,6 @@ from catalog_testing import (
 )
 
 pytestmark = pytest.mark.integration
-
-ALEMBIC_INI = """\
-[alembic]
-script_location = %(here)s/migrations
-
-[loggers]
-keys = root
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARNING
-handlers = console
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-formatter = generic
-
-[formatter_generic]
-format = %(levelname)s %(message)s
-"""
-
-ENV_PY = """\
-from catalog_chassis.db import chassis_metadata
-from catalog_chassis.migrations import run_migrations
-
-run_migrations(chassis_metadata)
-"""
-
-FIRST_REVISION = '''\
-"""chassis tables"""
-from alembic import op
-
-from catalog_chassis.migrations import create_chassis_tables, drop_chassis_tables
-
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    create_chassis_tables(op)
-
-
-def downgrade() -> None:
-    drop_chassis_tables(op)
-'''
-
-
-@pytest.fixture
-def service_dir(tmp_path: Path) -> Path:
-    versions = tmp_path / "migrations" / "versions"
-    versions.mkdir(parents=True)
-    (tmp_path / "alembic.ini").write_text(ALEMBIC_INI)
-    (tmp_path / "migrations" / "env.py").write_text(ENV_PY)
-    (versions / "0001_chassis.py").write_text(textwrap.dedent(FIRST_REVISION))
-    return tmp_path
 
 
 async def tables_and_triggers(database_url: str) -> tuple[set[str], set[str]]:
@@ -173,7 +114,11 @@ def test_offline_mode_renders_the_sql(service_dir: Path) -> None:
 
 def test_a_failing_migration_reports_the_alembic_output(service_dir: Path) -> None:
     with pytest.raises(MigrationFailed) as failure:
-        upgrade_service(service_dir, "postgresql+asyncpg://nobody:wrong@127.0.0.1:1/none")
+        upgrade_service(
+            service_dir,
+            "postgresql+asyncpg://nobody:wrong@127.0.0.1:1/none",
+            extra_env={CONNECT_WINDOW_ENV: "0"},
+        )
 
     assert failure.value.service == service_dir.name
     assert "Error" in failure.value.output or "refused" in failure.value.output
