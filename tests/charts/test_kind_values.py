@@ -195,11 +195,46 @@ def test_a_background_preparation_leaves_a_first_tooling_build_to_the_cluster_ti
     # background `prepare --if-cached` must not compile them beside the other tiers.
     started: list[str] = []
     monkeypatch.setattr(kind, "tooling_cached", lambda: False)
-    monkeypatch.setattr(kind, "up", lambda: started.append("up"))
+    monkeypatch.setattr(kind, "up", lambda fresh: started.append(f"up fresh={fresh}"))
     monkeypatch.setattr(cli.deploy, "load_images", lambda: started.append("images") or {})
 
     assert cli.main(["prepare", "--if-cached"]) == 0
     assert started == []
     # Asked for outright (or once the tooling is cached), it prepares.
     assert cli.main(["prepare"]) == 0
-    assert started == ["up", "images"]
+    assert cli.main(["prepare", "--fresh"]) == 0
+    assert started == ["up fresh=False", "images", "up fresh=True", "images"]
+
+
+def test_no_probe_or_request_of_the_kind_cluster_is_sized_for_an_idle_node(
+    kind_platform, local_infra
+) -> None:
+    # Two cores carry the whole platform and its tests: a probe that gives up after a second
+    # takes a busy single replica out of its Service (503s at the edge, migrations that cannot
+    # reach Postgres), and init containers that ask for more CPU than the services leave pods
+    # Pending.
+    for spec in _pod_specs([*kind_platform, *local_infra]):
+        for container in [*spec.get("initContainers", []), *spec["containers"]]:
+            requested = container.get("resources", {}).get("requests", {}).get("cpu", "0m")
+            assert requested.endswith("m") and int(requested[:-1]) <= 25, container["name"]
+            for probe in ("readinessProbe", "livenessProbe"):
+                if probe in container and "exec" in container[probe] | {}:
+                    assert container[probe]["timeoutSeconds"] >= 5, container["name"]
+    apis = [
+        container
+        for spec in _pod_specs(kind_platform)
+        for container in spec["containers"]
+        if container["name"] in ("api", "frontend")
+    ]
+    assert len(apis) == 7  # six services and the UI
+    for api in apis:
+        for probe in ("readinessProbe", "livenessProbe"):
+            assert api[probe]["timeoutSeconds"] >= 5, (api["name"], probe)
+            assert api[probe]["timeoutSeconds"] * api[probe]["failureThreshold"] >= 30
+    infra_probes = [
+        container[probe]
+        for spec in _pod_specs(local_infra)
+        for container in spec["containers"]
+        for probe in ("readinessProbe", "startupProbe")
+    ]
+    assert infra_probes and all(probe["timeoutSeconds"] >= 5 for probe in infra_probes)

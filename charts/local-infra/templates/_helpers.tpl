@@ -72,13 +72,18 @@ spec:
             - name: {{ .name }}
               containerPort: {{ .port }}
             {{- end }}
+          # One replica: taking it out of its Service never helps a client, so a probe that
+          # is slow on a busy node (an exec of pg_isready, a JVM in a collection) must not:
+          # 5 s to answer, 30 s of failures before the server counts as not ready.
           readinessProbe:
             {{- toYaml .probe | nindent 12 }}
-            periodSeconds: 3
-            failureThreshold: 3
+            periodSeconds: 5
+            timeoutSeconds: 5
+            failureThreshold: 6
           startupProbe:
             {{- toYaml .probe | nindent 12 }}
             periodSeconds: 3
+            timeoutSeconds: 5
             failureThreshold: 100
           resources:
             {{- toYaml (index .root.Values .component).resources | nindent 12 }}
