@@ -34,7 +34,7 @@ from dev.localplatform.console import done, info, step
 from dev.localplatform.errors import PlatformError
 from dev.localplatform.paths import REPO_ROOT
 
-from . import charts, images, kind, kube, secrets
+from . import charts, diagnostics, images, kind, kube, secrets
 
 INFRA_CHART = "local-infra"
 PLATFORM_CHART = "catalog"
@@ -92,6 +92,14 @@ def load_images() -> dict[str, str]:
 
 
 def deploy() -> None:
+    try:
+        install()
+    except PlatformError:
+        diagnostics.report_failure()
+        raise
+
+
+def install() -> None:
     built = load_images()
     namespace = kube.NAMESPACE
     kube.kubectl("create", "namespace", namespace, check=False)
