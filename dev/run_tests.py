@@ -5,7 +5,8 @@ integration + component -> system -> cluster (`dev/cluster.py up` and `deploy`: 
 in the local kind cluster, then the system tests not marked `local_only` and tests/cluster,
 through the in-cluster edge). When the run has other tiers before it and the cluster's tooling
 is built, the cluster is created and its images built and loaded in the background from the
-start (`dev/cluster.py prepare --if-cached`).
+start (`dev/cluster.py prepare --if-cached`). In CI (CI=true) that cluster is a new one (an
+earlier run's is deleted first) and the tier deletes it when it is done.
 A tier without tests passes, but the run as a whole fails when no test ran at all.
 
 Coverage (lines and branches) is measured over the unit and integration tiers together, on
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -84,6 +86,8 @@ class Outcome:
 
 
 PREPARE_LOG = REPORTS / "cluster-prepare.log"
+# CI (.ci/run sets CI=true): the cluster tier starts from a new cluster and deletes it after.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def start_cluster_preparation() -> subprocess.Popen[bytes]:
@@ -95,7 +99,8 @@ def start_cluster_preparation() -> subprocess.Popen[bytes]:
     REPORTS.mkdir(parents=True, exist_ok=True)
     with PREPARE_LOG.open("wb") as log:
         return subprocess.Popen(
-            ["nice", "-n", "10", sys.executable, str(CLUSTER), "prepare", "--if-cached"],
+            ["nice", "-n", "10", sys.executable, str(CLUSTER), "prepare", "--if-cached"]
+            + (["--fresh"] if IN_CI else []),
             cwd=ROOT,
             stdout=log,
             stderr=log,
@@ -118,12 +123,23 @@ def run_cluster_tier(
     """The cluster, the platform deployed into it, then its tests (dev/localcluster/testing.py
     chooses them and opens the port-forwards)."""
     finish_cluster_preparation(preparation)
+    try:
+        return _deploy_and_test(tier, extra_args, fresh=IN_CI and preparation is None)
+    finally:
+        if IN_CI:
+            # A CI machine keeps nothing running: a cluster left behind would load the machine
+            # and be found, in whatever state, by the next run.
+            print(f"\n=== {tier.name} tier: dev/cluster.py down", flush=True)
+            subprocess.run([sys.executable, str(CLUSTER), "down"], cwd=ROOT, check=False)
+
+
+def _deploy_and_test(tier: Tier, extra_args: list[str], *, fresh: bool) -> Outcome:
     report = REPORTS / f"{tier.name}.xml"
     report.unlink(missing_ok=True)
-    for step in ("up", "deploy"):
-        print(f"\n=== {tier.name} tier: dev/cluster.py {step}", flush=True)
-        if subprocess.run([sys.executable, str(CLUSTER), step], cwd=ROOT, check=False).returncode:
-            print(f"=== {tier.name} tier: `dev/cluster.py {step}` failed", flush=True)
+    for step in (["up", "--fresh"] if fresh else ["up"], ["deploy"]):
+        print(f"\n=== {tier.name} tier: dev/cluster.py {' '.join(step)}", flush=True)
+        if subprocess.run([sys.executable, str(CLUSTER), *step], cwd=ROOT, check=False).returncode:
+            print(f"=== {tier.name} tier: `dev/cluster.py {' '.join(step)}` failed", flush=True)
             return Outcome(failed=1)
     command = [
         sys.executable,

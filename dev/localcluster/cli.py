@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("images", help="build every image (or the named ones)")
     build.add_argument("names", nargs="*")
-    commands.add_parser("up", help="create the kind cluster (dockerd, tools, node image)")
+    up = commands.add_parser("up", help="create the kind cluster (dockerd, tools, node image)")
     prepare = commands.add_parser(
         "prepare", help="the cluster with every image loaded, nothing installed (up + images)"
     )
@@ -29,6 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="do nothing unless kind, kubectl, helm and the node image are already built",
     )
+    for creating in (up, prepare):
+        creating.add_argument(
+            "--fresh", action="store_true", help="delete an existing cluster first (CI)"
+        )
     commands.add_parser("deploy", help="install the platform into the cluster")
     commands.add_parser("down", help="delete the cluster and stop the dockerd the platform started")
     commands.add_parser("binaries", help="build kind, kubectl, helm (cached)")
@@ -45,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "binaries":
             done(f"tools in {kube.ensure_binaries()}")
         elif args.command == "up":
-            kind.up()
+            kind.up(fresh=args.fresh)
             done(
                 f"cluster {kube.CLUSTER} up in {elapsed():.0f}s; "
                 f"kubectl: {' '.join(kube.argv_for(['get', 'pods', '-A']))}"
@@ -54,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.if_cached and not kind.tooling_cached():
                 info("the cluster's tooling is not built yet: left to `up`")
                 return 0
-            kind.up()
+            kind.up(fresh=args.fresh)
             deploy.load_images()
             done(f"cluster {kube.CLUSTER} prepared in {elapsed():.0f}s")
         elif args.command == "deploy":

@@ -76,12 +76,17 @@ def exists() -> bool:
     return kube.CLUSTER in kube.kind("get", "clusters").stdout.split()
 
 
-def up() -> None:
-    """Creates the cluster (idempotent): dockerd, the tools, the node image, `kind create`."""
+def up(fresh: bool = False) -> None:
+    """Creates the cluster (idempotent): dockerd, the tools, the node image, `kind create`.
+    ``fresh``: a cluster that exists already (an earlier run's, in whatever state it was left)
+    is deleted first."""
     docker.ensure_running()
     kube.ensure_binaries()
     base = images.ensure_base()
     node = ensure_node_image(base)
+    if fresh and exists():
+        info(f"kind cluster {kube.CLUSTER} exists already: deleted, to start from a new one")
+        down()
     if exists():
         info(f"kind cluster {kube.CLUSTER} already exists")
         kube.kind(
