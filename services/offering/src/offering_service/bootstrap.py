@@ -13,7 +13,7 @@ from catalog_chassis.messaging import CloudEvent
 from catalog_chassis.workflow.engine import EngineClient
 from catalog_chassis.workflow.process import engine_client
 from offering_service.application.ports import UnitOfWork
-from offering_service.application.publication import PublicationStarter, SagaEngine
+from offering_service.application.publication import FastPath, PublicationStarter, SagaEngine
 from offering_service.application.references import PRICE_FEED, SPECIFICATION_FEED, references_to
 from offering_service.application.use_cases import OfferingService
 from offering_service.config import OfferingSettings
@@ -24,6 +24,9 @@ from offering_service.infrastructure.unit_of_work import OfferingUnitOfWork
 
 SPECIFICATIONS_PATH = "/api/v1/specifications"
 PRICES_PATH = "/api/v1/prices"
+
+# At shutdown, saga starts under way get this long to finish (the sweeper has the rest).
+FAST_PATH_DRAIN_SECONDS = 5.0
 
 
 @dataclass
@@ -36,9 +39,13 @@ class Container:
     idempotency: IdempotencyStore
     # None without a process engine (CAMUNDA_URL unset): requests wait for one.
     starter: PublicationStarter | None = None
+    # The API's saga starts, beside its responses (None without a process engine).
+    fast_path: FastPath | None = None
     engine_client: EngineClient | None = None
 
     async def close_clients(self) -> None:
+        if self.fast_path is not None:
+            await self.fast_path.drain(within=FAST_PATH_DRAIN_SECONDS)
         for directory in self.directories:
             await directory.aclose()
         if self.engine_client is not None:
@@ -78,9 +85,11 @@ def bootstrap(
         client = engine_client(settings)
         saga_engine = EngineSaga(client)
     starter = None
+    fast_path = None
     if saga_engine is not None:
         starter = PublicationStarter(SqlPublicationQueue(sessions), saga_engine, offerings)
-        offerings.start_saga = starter.start
+        fast_path = FastPath(starter.start)
+        offerings.start_saga = fast_path
     return Container(
         settings=settings,
         engine=engine,
@@ -89,6 +98,7 @@ def bootstrap(
         directories=[specifications, prices],
         idempotency=IdempotencyStore(engine),
         starter=starter,
+        fast_path=fast_path,
         engine_client=client,
     )
 

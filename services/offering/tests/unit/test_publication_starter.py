@@ -3,6 +3,8 @@ saga that may already have started, and the deadline after which the publication
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import uuid
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -12,6 +14,7 @@ import pytest
 from offering_service.application.publication import (
     ENGINE_UNAVAILABLE,
     START_DEADLINE,
+    FastPath,
     PublicationRequest,
     PublicationStarter,
 )
@@ -188,3 +191,74 @@ def test_a_request_needs_an_offering_being_published():
     )
     with pytest.raises(ValueError, match="being published"):
         PublicationRequest.for_offering(draft, trace_headers={}, correlation_id=None)
+
+
+# --- the fast path, beside the response -----------------------------------------------------
+
+REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
+
+
+class GatedStart:
+    """A start that waits for :attr:`gate`, recording the context it ran in."""
+
+    def __init__(self, *, fails: bool = False) -> None:
+        self.gate = asyncio.Event()
+        self.began: list[uuid.UUID] = []
+        self.finished: list[tuple[uuid.UUID, str]] = []
+        self.fails = fails
+
+    async def __call__(self, saga_id: uuid.UUID) -> bool:
+        self.began.append(saga_id)
+        await self.gate.wait()
+        if self.fails:
+            raise RuntimeError("the database went away")
+        self.finished.append((saga_id, REQUEST_ID.get()))
+        return True
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_the_fast_path_returns_before_the_engine_answers_and_keeps_the_context() -> None:
+    start = GatedStart()
+    fast_path = FastPath(start)
+    saga_id = uuid.uuid4()
+
+    REQUEST_ID.set("request-7")
+    await fast_path(saga_id)  # returns at once: the gate is closed
+    REQUEST_ID.set("another request")
+    await settle()
+    assert (start.began, start.finished, fast_path.running) == ([saga_id], [], 1)
+
+    start.gate.set()
+    await fast_path.drain(within=5)
+
+    assert start.finished == [(saga_id, "request-7")]
+    assert fast_path.running == 0
+
+
+async def test_a_failed_fast_path_is_logged_and_left_to_the_sweeper(caplog) -> None:
+    start = GatedStart(fails=True)
+    fast_path = FastPath(start)
+    saga_id = uuid.uuid4()
+
+    await fast_path(saga_id)
+    start.gate.set()
+    await fast_path.drain(within=5)
+
+    assert fast_path.running == 0
+    assert f"saga {saga_id}: the fast path failed; the sweeper starts it" in caplog.text
+
+
+async def test_shutdown_waits_for_starts_under_way_then_cancels_the_rest() -> None:
+    start = GatedStart()
+    fast_path = FastPath(start)
+    await fast_path(uuid.uuid4())
+    await settle()
+
+    await fast_path.drain(within=0.05)  # the gate never opens
+
+    assert fast_path.running == 0
+    assert start.finished == []

@@ -2,11 +2,11 @@
 
 ``publish`` writes a `PublicationRequest` in the same transaction as the offering's move to
 PUBLISHING, so a crash between the two cannot lose the start. Right after the commit the
-API starts the saga (the fast path, ≈ one engine call); whatever it could not start — the
-engine down, the process killed in between — the saga worker's `PublicationStarter.sweep`
-starts later, with growing delays. A request the engine has refused for
-``START_DEADLINE`` fails its publication (back to DRAFT with a reason), so nothing stays
-PUBLISHING because the engine was away.
+API starts the saga (the fast path, ≈ one engine call, beside the response: `FastPath`);
+whatever it could not start — the engine down, the process killed in between — the saga
+worker's `PublicationStarter.sweep` starts later, with growing delays. A request the engine
+has refused for ``START_DEADLINE`` fails its publication (back to DRAFT with a reason), so
+nothing stays PUBLISHING because the engine was away.
 
 Each request is claimed (row lock, skipping locked rows) for the duration of its start, so
 two starters never start one saga together; a start that may already have happened (a
@@ -15,9 +15,10 @@ retry, a crash after the engine answered) is first looked up in the engine by th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -183,3 +184,43 @@ class PublicationStarter:
         except IllegalTransition as already:
             # Someone ended it meanwhile (a saga that did start after all): nothing to undo.
             logger.info("publication of saga %s already ended: %s", request.saga_id, already)
+
+
+class FastPath:
+    """The API's fast path, beside the response: the request is committed when ``publish``
+    returns, so the client gets its 202 at once and the engine call runs on its own task. A
+    busy engine can take seconds to start a process, longer than the edge waits for an
+    answer: the client would get a 503 for a publication that was accepted. A start this
+    process does not finish (it stops, the engine fails) is the sweeper's, as before."""
+
+    def __init__(self, start: Callable[[uuid.UUID], Awaitable[object]]) -> None:
+        self._start = start
+        self._running: set[asyncio.Task[object]] = set()
+
+    async def __call__(self, saga_id: uuid.UUID) -> None:
+        # The task copies this request's context: its correlation id and trace.
+        task = asyncio.create_task(self._run(saga_id), name=f"start saga {saga_id}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _run(self, saga_id: uuid.UUID) -> object:
+        try:
+            return await self._start(saga_id)
+        except Exception:
+            logger.exception("saga %s: the fast path failed; the sweeper starts it", saga_id)
+            return False
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    async def drain(self, within: float) -> None:
+        """Let the starts under way finish (at shutdown), for at most ``within`` seconds;
+        the rest are cancelled and left to the sweeper."""
+        if not self._running:
+            return
+        _, pending = await asyncio.wait(set(self._running), timeout=within)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
