@@ -303,8 +303,12 @@ def _server(
         f"proxy_connect_timeout {edge.connect_timeout_seconds}s;",
         f"proxy_read_timeout {edge.read_timeout_seconds}s;",
         f"proxy_send_timeout {edge.read_timeout_seconds}s;",
-        # Never replay a request (it may not be idempotent) on another attempt.
-        "proxy_next_upstream off;",
+        # One server per route: the only second attempt nginx makes is for a request that
+        # failed on a kept-alive connection the service closed (a pod or process stopping),
+        # on a new connection. nginx never replays a POST or PATCH it has sent (it may have
+        # been processed); a timeout is never retried.
+        "proxy_next_upstream error;",
+        "proxy_next_upstream_tries 2;",
         "",
         "# CORS preflight is answered here; the services never see it.",
         "if ($cors_preflight) {",

@@ -83,6 +83,52 @@ def silent_upstream() -> Iterator[int]:
     listener.close()
 
 
+class StoppingService(BaseHTTPRequestHandler):
+    """A service shutting down as uvicorn does: it answers the first request of each
+    connection (keeping the connection alive) and closes the connection, unanswered, when the
+    next request arrives on it. The server counts the connections and the unanswered."""
+
+    protocol_version = "HTTP/1.1"
+
+    def handle_one_request(self) -> None:
+        answered = getattr(self, "answered", False)
+        if not answered:
+            self.server.connections += 1  # type: ignore[attr-defined]
+        super().handle_one_request()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if getattr(self, "answered", False):
+            self.server.unanswered += 1  # type: ignore[attr-defined]
+            self.close_connection = True
+            return
+        self.answered = True
+        body = json.dumps({"connection": self.server.connections}).encode()  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _serve
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def stopping_service() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StoppingService)
+    server.connections = 0  # type: ignore[attr-defined]
+    server.unanswered = 0  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
 # The platform's own edge (started by `up`).
 
 
@@ -250,3 +296,26 @@ def test_edge_config_is_regenerated_from_the_route_table(tmp_path: Path) -> None
     conf = paths.conf_file.read_text()
     for route in table.services:
         assert f"server 127.0.0.1:{route.port} max_fails=0;" in conf
+
+
+def test_a_request_the_service_dropped_on_a_kept_alive_connection_is_retried_unless_a_post(
+    run_edge: Callable[[RouteTable], str],
+    http: httpx.Client,
+    stopping_service: ThreadingHTTPServer,
+) -> None:
+    # A service pod that is stopping closes its idle keep-alive connections; a request the
+    # edge sent on one at that moment would be a 503 though nothing is wrong. nginx tries it
+    # once more on a new connection, unless it is a POST (or PATCH) that may have been
+    # processed: those are never replayed.
+    port = int(stopping_service.server_address[1])
+    url = run_edge(with_routes(repository_table(), Route("stopping", port, ("/api/v1/stopping",))))
+
+    first = http.get(f"{url}/api/v1/stopping/1")  # the edge keeps connection 1
+    second = http.get(f"{url}/api/v1/stopping/2")  # dropped on 1, answered on 2
+    post = http.post(f"{url}/api/v1/stopping", json={})  # dropped on 2: not replayed
+
+    assert (first.status_code, first.json()) == (200, {"connection": 1})
+    assert (second.status_code, second.json()) == (200, {"connection": 2})
+    assert_problem(post, 503)
+    assert stopping_service.unanswered == 2  # type: ignore[attr-defined]
+    assert stopping_service.connections == 2  # type: ignore[attr-defined]
