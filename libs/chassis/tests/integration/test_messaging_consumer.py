@@ -6,6 +6,8 @@ test_messaging_retries.py and the other test_messaging_* modules.)"""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalog_chassis.context import get_correlation_id
+from catalog_chassis.logging import ServiceJsonFormatter
 from catalog_chassis.messaging import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
@@ -145,6 +148,42 @@ async def test_an_event_delivered_twice_is_acted_on_once(
     # The handler ran with the event's correlation id and inside the publisher's trace.
     assert seen[0] == ("corr-first", TRACE_ID), seen
     assert get_correlation_id() is None
+
+
+async def test_the_per_message_log_lines_are_the_platforms_json_with_queue_and_message_id(
+    rabbitmq_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    consumer: ConsumerQueue,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broker = make_broker(rabbitmq_url)
+    handled: list[str | None] = []
+
+    @event_subscriber(broker, consumer, sessions=sessions)
+    async def note(event: CloudEvent, session: AsyncSession) -> None:
+        handled.append(event.subject)
+
+    event = widget_event("w-logged", correlation_id="corr-logged")
+    caplog.set_level(logging.INFO, logger="catalog.messaging")
+    async with serving(broker, consumer):
+        await publish_event(rabbitmq_url, "widget.created", event.to_json_bytes())
+
+        async def processed() -> bool:
+            return any(r.getMessage() == "Processed" for r in caplog.records)
+
+        await eventually(processed)
+
+    lines = [
+        json.loads(ServiceJsonFormatter("widgets").format(record))
+        for record in caplog.records
+        if record.name == "catalog.messaging" and record.getMessage() in ("Received", "Processed")
+    ]
+    assert handled == ["w-logged"]
+    assert [line["message"] for line in lines] == ["Received", "Processed"]
+    for line in lines:
+        assert line["logger"] == "catalog.messaging" and line["service"] == "widgets"
+        assert line["queue"] == consumer.queue.name
+        assert line["message_id"]
 
 
 async def test_a_message_that_is_not_a_cloudevent_lands_in_the_dead_letter_queue(

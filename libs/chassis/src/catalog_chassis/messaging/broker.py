@@ -10,6 +10,12 @@ from faststream._internal.types import BrokerMiddleware
 from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 
+# FastStream's own lines (connections, and each message Received / Processed with its queue,
+# exchange and message id as fields) go through this logger, so they are the platform's JSON
+# lines with the correlation and trace ids; FastStream's default logger would print
+# unstructured, coloured text beside them.
+MESSAGING_LOGGER = logging.getLogger("catalog.messaging")
+
 
 def make_broker(
     url: str,
@@ -35,5 +41,6 @@ def make_broker(
         reconnect_interval=reconnect_interval,
         fail_fast=fail_fast,
         middlewares=(RabbitTelemetryMiddleware(), *middlewares),
+        logger=MESSAGING_LOGGER,
         log_level=log_level,
     )
