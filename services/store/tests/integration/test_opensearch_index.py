@@ -4,6 +4,7 @@ hand-made offerings behind a throwaway alias, searched the way the store API wil
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -531,3 +532,25 @@ async def test_processes_starting_together_leave_one_writable_index_behind_the_a
         await clients[0].indices.delete(index=f"{alias}-*", ignore_unavailable=True)
         for client in clients:
             await client.close()
+
+
+async def test_the_store_keeps_only_the_search_clients_warnings(search_url, caplog):
+    """The client logs a line per request at INFO; each request is a span already."""
+    from store_service.infrastructure.search.engines import search_index
+
+    alias = f"store-test-quiet-{uuid.uuid4().hex[:8]}"
+    caplog.set_level(logging.INFO)
+    index, close = search_index("opensearch", search_url, alias)
+    try:
+        await index.ensure()
+        await index.put(OFFERINGS["home"])
+        found = await index.search(SearchQuery())
+    finally:
+        await close()
+        cleanup = AsyncOpenSearch(hosts=[search_url])
+        await cleanup.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+        await cleanup.close()
+
+    assert found.total == 1
+    assert not [r for r in caplog.records if r.name.startswith("opensearch")]
+    assert logging.getLogger("opensearch").getEffectiveLevel() == logging.WARNING
