@@ -57,6 +57,7 @@ class FakeDocuments:
         self.rows: dict[uuid.UUID, tuple[int, StoreDocument | None]] = {}
         self.written_at: dict[uuid.UUID, datetime] = {}
         self.interfere = 0
+        self.clock = lambda: datetime.now(UTC)
 
     async def get(self, offering_id):
         return (self.rows.get(offering_id) or (0, None))[1]
@@ -70,14 +71,14 @@ class FakeDocuments:
             return None
         written = replace(document, revision=(expected_revision or 0) + 1)
         self.rows[document.id] = (written.revision, written)
-        self.written_at[document.id] = datetime.now(UTC)
+        self.written_at[document.id] = self.clock()
         return written
 
     async def remove(self, offering_id, *, expected_revision):
         if not self._may_write(offering_id, expected_revision):
             return None
         self.rows[offering_id] = (expected_revision + 1, None)
-        self.written_at[offering_id] = datetime.now(UTC)
+        self.written_at[offering_id] = self.clock()
         return expected_revision + 1
 
     def _may_write(self, offering_id, expected_revision) -> bool:
@@ -111,12 +112,14 @@ class FakeIndex:
         self.entries: dict[str, StoreDocument] = {}
         self.revisions: dict[str, int] = {}
         self.during_rebuild = None
+        self.puts: list[str] = []
 
     async def ensure(self) -> None: ...
 
     async def ready(self) -> None: ...
 
     async def put(self, document):
+        self.puts.append(str(document.id))
         self.entries[str(document.id)] = document
         self.revisions[str(document.id)] = document.revision
 

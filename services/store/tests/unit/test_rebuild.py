@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from store_service.application.rebuild import Rebuild
 from store_service.domain.documents import Component, Kind
@@ -75,3 +76,58 @@ async def test_writes_made_while_the_new_index_is_built_are_not_lost(
     ).run()
 
     assert index.entries[str(oid)].body["prices"][0]["value"] == "5.00"
+
+
+class Ticks:
+    """A clock that moves on a millisecond at every reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+async def test_only_writes_made_while_the_index_is_built_are_replayed(
+    projection, components, documents, index, catalog
+):
+    ticks = Ticks()
+    documents.clock = ticks
+    offerings = [uuid.uuid4() for _ in range(3)]
+    untouched = uuid.uuid4()  # priced otherwise: nothing changes it while the index is built
+    cid, sid, pid, other_pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    for kind, snapshot in (
+        (Kind.CHARACTERISTIC, s.characteristic(cid)),
+        (Kind.SPECIFICATION, s.specification(sid, [cid])),
+        (Kind.PRICE, s.price(pid)),
+        (Kind.PRICE, s.price(other_pid)),
+        *((Kind.OFFERING, s.offering(oid, [sid], [pid])) for oid in offerings),
+        (Kind.OFFERING, s.offering(untouched, [sid], [other_pid])),
+    ):
+        own(catalog, kind, snapshot)
+        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+    built: list[int] = []
+
+    async def price_cut_meanwhile():
+        await projection.apply("PriceUpdated", s.price(pid, version=2, value="5.00"))
+        built.append(len(index.puts))  # what follows the build is the replay
+
+    index.during_rebuild = price_cut_meanwhile
+    await Rebuild(
+        catalog=catalog,
+        components=components,
+        documents=documents,
+        index=index,
+        projection=projection,
+        clock=ticks,
+        replay_margin=timedelta(0),
+    ).run()
+
+    # The rebuild refreshed every document itself before the build: those are in the new
+    # index already. Only the price cut's rewrites (while it was built) are replayed, once.
+    replayed = index.puts[built[0] :]
+    assert sorted(replayed) == sorted(str(oid) for oid in offerings)
+    assert str(untouched) in index.entries
+    for oid in offerings:
+        assert index.entries[str(oid)].body["prices"][0]["value"] == "5.00"

@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from store_service.application.ports import Catalog, Components, Documents
@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 # time. The steps are safe side by side (versioned component writes, compare-and-set
 # documents).
 REBUILD_CONCURRENCY = 8
+# Writes replayed into the new index: those from this long before its build began. The new
+# index is built from the documents as they are then, so the documents the rebuild refreshed
+# itself are in it; the margin covers clocks of other store processes running behind ours.
+REPLAY_MARGIN = timedelta(seconds=5)
 
 T = TypeVar("T")
 
@@ -49,20 +53,22 @@ class Rebuild:
     documents: Documents
     index: SearchIndex
     projection: Projection
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    replay_margin: timedelta = REPLAY_MARGIN
 
     async def run(self) -> int:
         """The number of published offerings in the rebuilt index."""
-        started = datetime.now(UTC)
         offerings = [offering async for offering in self.catalog.published_offerings()]
         published = [offering.id for offering in offerings]
         await _each(offerings, self._refresh_offering)
         # Documents of offerings no longer published (an event missed): ask their owner.
         await _each(sorted(await self.documents.ids() - set(published)), self._refresh_stale)
         await _each(published, self.projection.refresh)
+        building = self.clock() - self.replay_margin
         count = await self.index.rebuild(self._documents(published))
         # The projection kept writing to the old index while the new one was built: replay
         # those writes (revision-ordered, so replaying one twice or late changes nothing).
-        replayed = await self.documents.written_since(started)
+        replayed = await self.documents.written_since(building)
         for offering_id, revision, document in replayed:
             if document is None:
                 await self.index.remove(str(offering_id), revision=revision)
