@@ -70,6 +70,7 @@ test-integration: deps ## integration and component tiers (starts the platform)
 
 bench: up ## benchmarks against the running platform (see bench/README.md)
 	@$(UV) run python bench/token_verification.py
+	@$(UV) run python bench/http_client.py
 	@$(UV) run python bench/outbox_relay.py
 	@$(UV) run python bench/api_latency.py
 	@$(UV) run python bench/api_vs_baseline.py
