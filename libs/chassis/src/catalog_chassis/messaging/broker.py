@@ -12,8 +12,10 @@ from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
 
 # FastStream's own lines (connections, and each message Received / Processed with its queue,
 # exchange and message id as fields) go through this logger, so they are the platform's JSON
-# lines with the correlation and trace ids; FastStream's default logger would print
-# unstructured, coloured text beside them.
+# lines; FastStream's default logger would print unstructured, coloured text beside them.
+# FastStream writes Received / Processed outside the broker's middlewares, before the
+# message's correlation id and trace are set: those two lines have the message id, which the
+# handler's own lines share through the event id, but no correlation or trace id.
 MESSAGING_LOGGER = logging.getLogger("catalog.messaging")
 
 
