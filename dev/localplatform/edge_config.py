@@ -27,6 +27,9 @@ TRACEPARENT_PATTERN = r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 # Where dev/localplatform/status.py serves GET /health/dependencies.
 DEPENDENCY_HEALTH_PORT = 8090
 
+# The longest the edge keeps one connection to a service (see _upstreams).
+UPSTREAM_KEEPALIVE_TIME_SECONDS = 3
+
 
 @dataclass(frozen=True)
 class EdgePaths:
@@ -260,6 +263,11 @@ def _upstreams(routes: list[Route], upstream: Callable[[Route], str]) -> list[st
             # Shorter than the services' own idle timeout (uvicorn: 5 s), so the edge never
             # sends a request on a connection the service is closing.
             "    keepalive_timeout 4s;",
+            # And no connection is kept longer than this at all: a pod told to stop keeps
+            # serving for its preStop pause (catalog-lib: 5 s) while it leaves the Service,
+            # then closes its connections. Every connection the edge holds to it is retired
+            # within the pause, after a request, instead of meeting that close.
+            f"    keepalive_time {UPSTREAM_KEEPALIVE_TIME_SECONDS}s;",
             "}",
         ]
     return lines

@@ -238,3 +238,28 @@ def test_no_probe_or_request_of_the_kind_cluster_is_sized_for_an_idle_node(
         for probe in ("readinessProbe", "startupProbe")
     ]
     assert infra_probes and all(probe["timeoutSeconds"] >= 5 for probe in infra_probes)
+
+
+def test_the_edge_retires_its_connections_to_a_pod_before_the_pod_stops(kind_platform) -> None:
+    # A pod told to stop serves for its preStop pause while it leaves the Service, then
+    # closes its connections; the edge's connections to it must be gone by then (a request
+    # sent on one as it closes fails, and a POST is never replayed).
+    (config_map,) = [
+        m
+        for m in kind_platform
+        if m["kind"] == "ConfigMap" and m["metadata"]["name"] == "catalog-edge"
+    ]
+    lifetimes = {
+        int(seconds)
+        for seconds in re.findall(r"keepalive_time (\d+)s;", config_map["data"]["nginx.conf"])
+    }
+    pauses = {
+        container["lifecycle"]["preStop"]["sleep"]["seconds"]
+        for spec in _pod_specs(kind_platform)
+        for container in spec["containers"]
+        if container["name"] == "api"
+    }
+
+    assert len(re.findall(r"keepalive_time \d+s;", config_map["data"]["nginx.conf"])) == 7
+    assert lifetimes and pauses
+    assert max(lifetimes) + 1 < min(pauses)
