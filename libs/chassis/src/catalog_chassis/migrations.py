@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import asyncpg
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -258,17 +259,18 @@ async def connect_within(
 
 
 def _unreachable(error: BaseException) -> bool:
-    """A network failure, or a server that is starting or shutting down."""
+    """A network failure, or a server that is starting or shutting down (SQLAlchemy wraps
+    asyncpg's errors: the chain is followed through ``__cause__`` and ``orig``)."""
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, OSError) or type(cause).__name__ in _NOT_READY_ERRORS:
+        if isinstance(cause, _UNREACHABLE):
             return True
         cause = cause.__cause__ or getattr(cause, "orig", None)
     return False
 
 
-# asyncpg's names for "the server is not accepting connections right now".
-_NOT_READY_ERRORS = frozenset({"CannotConnectNowError", "TooManyConnectionsError"})
+# Refused or unroutable, and asyncpg's "not accepting connections right now".
+_UNREACHABLE = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -85,11 +86,8 @@ def refused() -> OSError:
 
 
 def wrapped_not_ready() -> OperationalError:
-    class CannotConnectNowError(Exception):
-        pass
-
     return OperationalError(
-        "connect", {}, CannotConnectNowError("the database system is starting up")
+        "connect", {}, asyncpg.CannotConnectNowError("the database system is starting up")
     )
 
 
