@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from store_service.application.rebuild import Rebuild
 from store_service.domain.documents import Component, Kind
 
@@ -15,8 +17,25 @@ def own(catalog, kind: Kind, snapshot: dict) -> None:
     catalog.owned[uuid.UUID(snapshot["id"])] = Component.from_snapshot(kind, snapshot)
 
 
+@pytest.fixture
+def rebuild(projection, components, documents, index, catalog):
+    """A Rebuild over the fakes; keyword arguments set its clock and replay margin."""
+
+    def make(**options) -> Rebuild:
+        return Rebuild(
+            catalog=catalog,
+            components=components,
+            documents=documents,
+            index=index,
+            projection=projection,
+            **options,
+        )
+
+    return make
+
+
 async def test_rebuild_recomposes_from_the_owners_and_drops_what_is_no_longer_published(
-    projection, components, documents, index, catalog
+    projection, documents, index, catalog, rebuild
 ):
     cid, sid, pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     kept, missed_retirement = uuid.uuid4(), uuid.uuid4()
@@ -35,13 +54,7 @@ async def test_rebuild_recomposes_from_the_owners_and_drops_what_is_no_longer_pu
     await projection.apply("PriceCreated", s.price(pid))
     await projection.apply("OfferingPublished", s.offering(missed_retirement, [sid], [pid]))
 
-    count = await Rebuild(
-        catalog=catalog,
-        components=components,
-        documents=documents,
-        index=index,
-        projection=projection,
-    ).run()
+    count = await rebuild().run()
 
     assert count == 1
     assert set(index.entries) == {str(kept)}
@@ -51,7 +64,7 @@ async def test_rebuild_recomposes_from_the_owners_and_drops_what_is_no_longer_pu
 
 
 async def test_writes_made_while_the_new_index_is_built_are_not_lost(
-    projection, components, documents, index, catalog
+    projection, documents, index, catalog, rebuild
 ):
     cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     for kind, snapshot in (
@@ -67,13 +80,7 @@ async def test_writes_made_while_the_new_index_is_built_are_not_lost(
         await projection.apply("PriceUpdated", s.price(pid, version=2, value="5.00"))
 
     index.during_rebuild = price_cut_meanwhile
-    await Rebuild(
-        catalog=catalog,
-        components=components,
-        documents=documents,
-        index=index,
-        projection=projection,
-    ).run()
+    await rebuild().run()
 
     assert index.entries[str(oid)].body["prices"][0]["value"] == "5.00"
 
@@ -90,7 +97,7 @@ class Ticks:
 
 
 async def test_only_writes_made_while_the_index_is_built_are_replayed(
-    projection, components, documents, index, catalog
+    projection, documents, index, catalog, rebuild
 ):
     ticks = Ticks()
     documents.clock = ticks
@@ -114,15 +121,7 @@ async def test_only_writes_made_while_the_index_is_built_are_replayed(
         built.append(len(index.puts))  # what follows the build is the replay
 
     index.during_rebuild = price_cut_meanwhile
-    await Rebuild(
-        catalog=catalog,
-        components=components,
-        documents=documents,
-        index=index,
-        projection=projection,
-        clock=ticks,
-        replay_margin=timedelta(0),
-    ).run()
+    await rebuild(clock=ticks, replay_margin=timedelta(0)).run()
 
     # The rebuild refreshed every document itself before the build: those are in the new
     # index already. Only the price cut's rewrites (while it was built) are replayed, once.
