@@ -55,7 +55,10 @@ def bootstrap(settings: StoreSettings | None = None) -> Container:
     components = mongo.MongoComponents(db)
     documents = mongo.MongoDocuments(db)
     index, close_index = search_index(
-        settings.search_engine, settings.search_url.get_secret_value(), settings.search_alias
+        settings.search_engine,
+        settings.search_url.get_secret_value(),
+        settings.search_alias,
+        timeout=settings.search_timeout_seconds,
     )
     catalog = HttpCatalog(
         {

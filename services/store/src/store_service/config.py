@@ -18,6 +18,9 @@ class StoreSettings(ServiceSettings):
     search_engine: str = "opensearch"
     # The alias searches go through; rebuilds switch it to a new index.
     search_alias: str = "store-offerings"
+    # How long one request to the search engine may take (searches and single writes; the
+    # rebuild's bulk requests get REINDEX_SEARCH_TIMEOUT_SECONDS at least).
+    search_timeout_seconds: float = 5.0
     # The write services, asked for parts the store has not heard of and for rebuilds.
     characteristic_url: str = "http://127.0.0.1:8002"
     specification_url: str = "http://127.0.0.1:8003"

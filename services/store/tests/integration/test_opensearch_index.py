@@ -554,3 +554,17 @@ async def test_the_store_keeps_only_the_search_clients_warnings(search_url, capl
     assert found.total == 1
     assert not [r for r in caplog.records if r.name.startswith("opensearch")]
     assert logging.getLogger("opensearch").getEffectiveLevel() == logging.WARNING
+
+
+async def test_a_request_slower_than_the_configured_timeout_fails_as_a_timeout(search_url):
+    """The settings' timeout reaches the client (the rebuild gives its bulk requests more)."""
+    from opensearchpy import ConnectionTimeout
+
+    from store_service.infrastructure.search.engines import search_index
+
+    index, close = search_index("opensearch", search_url, "store-test-timeout", timeout=0.0001)
+    try:
+        with pytest.raises(ConnectionTimeout):
+            await index.ensure()
+    finally:
+        await close()

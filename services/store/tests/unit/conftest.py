@@ -113,6 +113,7 @@ class FakeIndex:
         self.revisions: dict[str, int] = {}
         self.during_rebuild = None
         self.puts: list[str] = []
+        self.removals: list[str] = []
 
     async def ensure(self) -> None: ...
 
@@ -124,6 +125,7 @@ class FakeIndex:
         self.revisions[str(document.id)] = document.revision
 
     async def remove(self, offering_id, *, revision):
+        self.removals.append(offering_id)
         self.entries.pop(offering_id, None)
         self.revisions[offering_id] = revision
 

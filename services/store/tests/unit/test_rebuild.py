@@ -17,6 +17,17 @@ def own(catalog, kind: Kind, snapshot: dict) -> None:
     catalog.owned[uuid.UUID(snapshot["id"])] = Component.from_snapshot(kind, snapshot)
 
 
+class Ticks:
+    """A clock that moves on a millisecond at every reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
 @pytest.fixture
 def rebuild(projection, components, documents, index, catalog):
     """A Rebuild over the fakes; keyword arguments set its clock and replay margin."""
@@ -54,10 +65,16 @@ async def test_rebuild_recomposes_from_the_owners_and_drops_what_is_no_longer_pu
     await projection.apply("PriceCreated", s.price(pid))
     await projection.apply("OfferingPublished", s.offering(missed_retirement, [sid], [pid]))
 
-    count = await rebuild().run()
+    index.puts.clear()
+    ticks = Ticks()
+    documents.clock = ticks
+
+    count = await rebuild(clock=ticks, replay_margin=timedelta(0)).run()
 
     assert count == 1
     assert set(index.entries) == {str(kept)}
+    # Nothing was written to the live index one by one: the new index came from the documents.
+    assert (index.puts, index.removals) == ([], [])
     assert await documents.get(missed_retirement) is None
     body = (await documents.get(kept)).body
     assert body["specifications"][0]["characteristics"][0]["value"] == "1000"
@@ -83,17 +100,6 @@ async def test_writes_made_while_the_new_index_is_built_are_not_lost(
     await rebuild().run()
 
     assert index.entries[str(oid)].body["prices"][0]["value"] == "5.00"
-
-
-class Ticks:
-    """A clock that moves on a millisecond at every reading."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=1)
-        return self.now
 
 
 async def test_only_writes_made_while_the_index_is_built_are_replayed(

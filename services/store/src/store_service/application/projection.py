@@ -84,9 +84,13 @@ class Projection:
                 await self.refresh(offering_id)
         return True
 
-    async def refresh(self, offering_id: uuid.UUID) -> StoreDocument | None:
+    async def refresh(
+        self, offering_id: uuid.UUID, *, index: bool = True
+    ) -> StoreDocument | None:
         """Compose the offering's document from the newest copies and write it (or remove it
-        unless the offering is published); the document written, None when removed."""
+        unless the offering is published); the document written, None when removed.
+        ``index=False`` leaves the search index alone (a rebuild builds a new one from the
+        documents)."""
         for _ in range(MAX_WRITE_ATTEMPTS):
             revision = await self.documents.revision(offering_id)
             offering = (await self.components.get(Kind.OFFERING, [offering_id])).get(offering_id)
@@ -95,13 +99,15 @@ class Projection:
                     removed = await self.documents.remove(offering_id, expected_revision=revision)
                     if removed is None:
                         continue
-                    await self.index.remove(str(offering_id), revision=removed)
+                    if index:
+                        await self.index.remove(str(offering_id), revision=removed)
                 return None
             document = await self._compose(offering)
             written = await self.documents.replace(document, expected_revision=revision)
             if written is None:
                 continue
-            await self.index.put(written)
+            if index:
+                await self.index.put(written)
             return written
         raise WriteConflict(f"the document of offering {offering_id} kept changing")
 

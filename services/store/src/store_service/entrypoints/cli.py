@@ -15,9 +15,14 @@ from store_service.config import StoreSettings
 
 logger = logging.getLogger("store_service.reindex")
 
+# A batch job, not a request: its bulk requests of 500 documents and the index's refresh
+# may take longer than a search should on a busy machine.
+REINDEX_SEARCH_TIMEOUT_SECONDS = 60.0
+
 
 async def reindex(settings: StoreSettings) -> int:
-    container = bootstrap(settings)
+    timeout = max(settings.search_timeout_seconds, REINDEX_SEARCH_TIMEOUT_SECONDS)
+    container = bootstrap(settings.model_copy(update={"search_timeout_seconds": timeout}))
     try:
         await container.prepare()
         return await container.rebuild.run()

@@ -17,7 +17,7 @@ CLIENT_LOGGERS = ("opensearch", "opensearchpy.trace", "elastic_transport.transpo
 
 
 def search_index(
-    engine: str, url: str, alias: str
+    engine: str, url: str, alias: str, *, timeout: float = 5.0
 ) -> tuple[SearchIndex, Callable[[], Coroutine[Any, Any, None]]]:
     """The index adapter and the function that closes its client."""
     for name in CLIENT_LOGGERS:
@@ -27,7 +27,7 @@ def search_index(
 
         from store_service.infrastructure.search.opensearch import OpenSearchIndex
 
-        opensearch = AsyncOpenSearch(hosts=[url], timeout=5)
+        opensearch = AsyncOpenSearch(hosts=[url], timeout=timeout)
         index: SearchIndex = OpenSearchIndex(opensearch, alias=alias)
         return index, opensearch.close
     if engine == "elasticsearch":
@@ -35,7 +35,7 @@ def search_index(
 
         from store_service.infrastructure.search.elasticsearch import ElasticsearchIndex
 
-        elasticsearch = AsyncElasticsearch(url, request_timeout=5)
+        elasticsearch = AsyncElasticsearch(url, request_timeout=timeout)
         index = ElasticsearchIndex(elasticsearch, alias=alias)
         return index, elasticsearch.close
     raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
