@@ -42,10 +42,7 @@ async def until(condition, within: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_publish_answers_202_while_the_engine_is_still_starting_the_saga(
-    database_url, pricing_url, tokens, admin, known_specification, new_price, sql
-):
-    engine = SlowEngine()
+def slow_engine_app(database_url, pricing_url, tokens, engine: SlowEngine):
     settings = OfferingSettings(
         database_url=database_url,
         environment="development",
@@ -53,19 +50,32 @@ async def test_publish_answers_202_while_the_engine_is_still_starting_the_saga(
         specification_url="http://127.0.0.1:9",
         camunda_url=None,
     )
-    application = create_app(settings, token_verifier=tokens.verifier, saga_engine=engine)
+    return create_app(settings, token_verifier=tokens.verifier, saga_engine=engine)
+
+
+async def a_draft(client: httpx.AsyncClient, known_specification, new_price) -> dict:
+    draft = {
+        "name": f"Fibre {uuid.uuid4().hex[:8]}",
+        "specificationIds": [await known_specification()],
+        "priceIds": [(await new_price())["id"]],
+        "salesChannels": ["ONLINE"],
+    }
+    created = await client.post("/api/v1/offerings", json=draft)
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def test_publish_answers_202_while_the_engine_is_still_starting_the_saga(
+    database_url, pricing_url, tokens, admin, known_specification, new_price, sql
+):
+    engine = SlowEngine()
+    application = slow_engine_app(database_url, pricing_url, tokens, engine)
     try:
         async with (
             serving_app(application) as url,
             httpx.AsyncClient(base_url=url, headers=admin, timeout=10) as client,
         ):
-            draft = {
-                "name": f"Fibre {uuid.uuid4().hex[:8]}",
-                "specificationIds": [await known_specification()],
-                "priceIds": [(await new_price())["id"]],
-                "salesChannels": ["ONLINE"],
-            }
-            created = (await client.post("/api/v1/offerings", json=draft)).json()
+            created = await a_draft(client, known_specification, new_price)
 
             published = await client.post(f"/api/v1/offerings/{created['id']}/publish")
 
@@ -87,5 +97,43 @@ async def test_publish_answers_202_while_the_engine_is_still_starting_the_saga(
 
             await until(request_done)
             assert engine.done == [saga_id]
+    finally:
+        await application.state.container.aclose()
+
+
+async def test_more_publications_than_database_connections_all_answer_while_the_engine_is_slow(
+    database_url, pricing_url, tokens, admin, known_specification, new_price, sql
+):
+    """Each start holds a connection while the engine works on it: unbounded, 20 slow starts
+    took the pool's 15 connections and the publications behind them timed out (503)."""
+    engine = SlowEngine()
+    application = slow_engine_app(database_url, pricing_url, tokens, engine)
+    try:
+        async with (
+            serving_app(application) as url,
+            # Longer than the pool's 10 s wait for a connection: a starved request shows as
+            # that 503, not as this client's timeout.
+            httpx.AsyncClient(base_url=url, headers=admin, timeout=30) as client,
+        ):
+            drafts = [await a_draft(client, known_specification, new_price) for _ in range(20)]
+
+            published = await asyncio.gather(
+                *(client.post(f"/api/v1/offerings/{d['id']}/publish") for d in drafts)
+            )
+
+            assert [answer.status_code for answer in published] == [202] * 20, [
+                answer.text for answer in published if answer.status_code != 202
+            ]
+            read = await client.get(f"/api/v1/offerings/{drafts[0]['id']}")
+            assert read.status_code == 200, read.text  # the pool still serves reads
+            assert read.json()["lifecycleStatus"] == "PUBLISHING"
+            assert engine.done == []  # every answer came while the engine held its starts
+
+            engine.gate.set()
+
+            async def all_started() -> bool:
+                return len(engine.done) == 20
+
+            await until(all_started, within=20)
     finally:
         await application.state.container.aclose()

@@ -262,3 +262,20 @@ async def test_shutdown_waits_for_starts_under_way_then_cancels_the_rest() -> No
 
     assert fast_path.running == 0
     assert start.finished == []
+
+
+async def test_the_fast_path_runs_at_most_its_limit_of_starts_at_once() -> None:
+    start = GatedStart()
+    fast_path = FastPath(start, limit=2)
+    sagas = [uuid.uuid4() for _ in range(5)]
+
+    for saga_id in sagas:
+        await fast_path(saga_id)
+    await settle()
+    # Two hold the engine (and a database connection each); three wait, holding nothing.
+    assert (start.began, fast_path.running) == (sagas[:2], 5)
+
+    start.gate.set()
+    await fast_path.drain(within=5)
+
+    assert [saga_id for saga_id, _ in start.finished] == sagas

@@ -34,6 +34,9 @@ PROCESS_KEY = "offering-publication-saga"
 START_DEADLINE = timedelta(minutes=10)
 # The API's fast path has this long before the sweeper considers a request its own.
 FAST_PATH_GRACE = timedelta(seconds=5)
+# Starts the API runs at once (each holds one of its database connections while it waits for
+# the engine): a small share of its pool.
+FAST_PATH_LIMIT = 4
 START_BACKOFF = Backoff(initial=2.0, factor=2.0, maximum=60.0, jitter=0.2)
 SWEEP_BATCH = 50
 ENGINE_UNAVAILABLE = (
@@ -191,10 +194,19 @@ class FastPath:
     returns, so the client gets its 202 at once and the engine call runs on its own task. A
     busy engine can take seconds to start a process, longer than the edge waits for an
     answer: the client would get a 503 for a publication that was accepted. A start this
-    process does not finish (it stops, the engine fails) is the sweeper's, as before."""
+    process does not finish (it stops, the engine fails) is the sweeper's, as before.
 
-    def __init__(self, start: Callable[[uuid.UUID], Awaitable[object]]) -> None:
+    A start holds a database connection for as long as the engine takes (its claim is a row
+    lock), so at most ``limit`` run at once; the others wait for a place holding nothing.
+    Unbounded, twenty publications at once on a slow engine took every connection of the
+    API's pool, and the requests behind them (the publications themselves) waited past the
+    edge's timeout."""
+
+    def __init__(
+        self, start: Callable[[uuid.UUID], Awaitable[object]], *, limit: int = FAST_PATH_LIMIT
+    ) -> None:
         self._start = start
+        self._places = asyncio.Semaphore(limit)
         self._running: set[asyncio.Task[object]] = set()
 
     async def __call__(self, saga_id: uuid.UUID) -> None:
@@ -205,7 +217,8 @@ class FastPath:
 
     async def _run(self, saga_id: uuid.UUID) -> object:
         try:
-            return await self._start(saga_id)
+            async with self._places:
+                return await self._start(saga_id)
         except Exception:
             logger.exception("saga %s: the fast path failed; the sweeper starts it", saga_id)
             return False
