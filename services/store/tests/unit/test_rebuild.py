@@ -136,3 +136,25 @@ async def test_only_writes_made_while_the_index_is_built_are_replayed(
     assert str(untouched) in index.entries
     for oid in offerings:
         assert index.entries[str(oid)].body["prices"][0]["value"] == "5.00"
+
+
+async def test_documents_the_new_index_holds_at_their_revision_are_not_replayed(
+    projection, documents, index, catalog, rebuild
+):
+    """Within the replay margin are the rebuild's own writes: the new index has them."""
+    cid, sid, pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    offerings = [uuid.uuid4() for _ in range(3)]
+    for kind, snapshot in (
+        (Kind.CHARACTERISTIC, s.characteristic(cid)),
+        (Kind.SPECIFICATION, s.specification(sid, [cid])),
+        (Kind.PRICE, s.price(pid)),
+        *((Kind.OFFERING, s.offering(oid, [sid], [pid])) for oid in offerings),
+    ):
+        own(catalog, kind, snapshot)
+        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+    index.puts.clear()
+
+    await rebuild(replay_margin=timedelta(minutes=5)).run()  # every write is within it
+
+    assert index.puts == []
+    assert sorted(index.entries) == sorted(str(oid) for oid in offerings)

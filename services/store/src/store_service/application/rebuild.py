@@ -68,10 +68,17 @@ class Rebuild:
         # ran into the client's timeout); searches see the refreshed documents at the switch.
         await _each(published, self._recompose)
         building = self.clock() - self.replay_margin
-        count = await self.index.rebuild(self._documents(published))
+        indexed: dict[uuid.UUID, int] = {}
+        count = await self.index.rebuild(self._documents(published, indexed))
         # The projection kept writing to the old index while the new one was built: replay
         # those writes (revision-ordered, so replaying one twice or late changes nothing).
-        replayed = await self.documents.written_since(building)
+        # Documents the new index holds at their revision need nothing: within the margin
+        # those are mostly the rebuild's own writes (500 of 1 400 on the development machine).
+        replayed = [
+            (offering_id, revision, document)
+            for offering_id, revision, document in await self.documents.written_since(building)
+            if document is None or indexed.get(offering_id, -1) < revision
+        ]
         for offering_id, revision, document in replayed:
             if document is None:
                 await self.index.remove(str(offering_id), revision=revision)
@@ -110,8 +117,12 @@ class Rebuild:
             await self.components.store(found)
         return found
 
-    async def _documents(self, ids: list[uuid.UUID]) -> AsyncIterator[StoreDocument]:
+    async def _documents(
+        self, ids: list[uuid.UUID], indexed: dict[uuid.UUID, int]
+    ) -> AsyncIterator[StoreDocument]:
+        """The documents of ``ids``, noting in ``indexed`` the revision of each."""
         for offering_id in ids:
             document = await self.documents.get(offering_id)
             if document is not None:
+                indexed[offering_id] = document.revision
                 yield document
