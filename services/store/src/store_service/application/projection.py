@@ -84,9 +84,7 @@ class Projection:
                 await self.refresh(offering_id)
         return True
 
-    async def refresh(
-        self, offering_id: uuid.UUID, *, index: bool = True
-    ) -> StoreDocument | None:
+    async def refresh(self, offering_id: uuid.UUID, *, index: bool = True) -> StoreDocument | None:
         """Compose the offering's document from the newest copies and write it (or remove it
         unless the offering is published); the document written, None when removed.
         ``index=False`` leaves the search index alone (a rebuild builds a new one from the
