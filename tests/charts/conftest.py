@@ -10,6 +10,7 @@ those, exactly as a release build would.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import tomllib
@@ -137,7 +138,17 @@ def render(built_charts: Path) -> Render:
         if not is_vendored(d)
     }
 
+    # Tests render the same chart with the same values again and again (658 renders, 217
+    # different ones): each is rendered once per test process and handed out as a copy.
+    rendered: dict[tuple[str, str], list[Manifest]] = {}
+
     def _render(chart: str, values: dict[str, Any] | None = None) -> list[Manifest]:
+        key = (chart, json.dumps(values, sort_keys=True))
+        if key not in rendered:
+            rendered[key] = _render_once(chart, values)
+        return copy.deepcopy(rendered[key])
+
+    def _render_once(chart: str, values: dict[str, Any] | None) -> list[Manifest]:
         if chart == UMBRELLA:
             # Helm's engine silently skips an absent dependency: refuse instead of passing.
             enabled = {f for f in upstream_flags if (values or {}).get(f, {}).get("enabled")}
