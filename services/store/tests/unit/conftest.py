@@ -26,6 +26,12 @@ class FakeComponents:
     async def get(self, kind, ids):
         return {i: self.rows[(kind, i)] for i in ids if (kind, i) in self.rows}
 
+    async def listed(self, kind):
+        self.listings.append(kind)
+        for component in list(self.owned.values()):
+            if component.kind is kind and component.id not in self.unlisted:
+                yield component
+
     async def published_offerings(self):
         for (kind, _), component in list(self.rows.items()):
             if kind is Kind.OFFERING and component.data.get("lifecycleStatus") == "PUBLISHED":
@@ -146,11 +152,20 @@ class FakeCatalog:
     def __init__(self) -> None:
         self.owned: dict[uuid.UUID, Component] = {}
         self.asked: list[uuid.UUID] = []
+        self.listings: list[Kind] = []
+        # Held, but passed over by a listing (changed while it was paged through).
+        self.unlisted: set[uuid.UUID] = set()
 
     async def fetch(self, kind, component_id):
         self.asked.append(component_id)
         found = self.owned.get(component_id)
         return found if found is not None and found.kind is kind else None
+
+    async def listed(self, kind):
+        self.listings.append(kind)
+        for component in list(self.owned.values()):
+            if component.kind is kind and component.id not in self.unlisted:
+                yield component
 
     async def published_offerings(self):
         for component in list(self.owned.values()):

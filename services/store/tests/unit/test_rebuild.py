@@ -158,3 +158,55 @@ async def test_documents_the_new_index_holds_at_their_revision_are_not_replayed(
 
     assert index.puts == []
     assert sorted(index.entries) == sorted(str(oid) for oid in offerings)
+
+
+async def owned_and_projected(projection, catalog, *snapshots: tuple[Kind, dict]) -> None:
+    for kind, snapshot in snapshots:
+        own(catalog, kind, snapshot)
+        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+
+
+async def test_the_parts_are_read_a_list_at_a_time_not_one_by_one(
+    projection, documents, catalog, rebuild
+):
+    cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await owned_and_projected(
+        projection,
+        catalog,
+        (Kind.CHARACTERISTIC, s.characteristic(cid)),
+        (Kind.SPECIFICATION, s.specification(sid, [cid])),
+        (Kind.PRICE, s.price(pid)),
+        (Kind.OFFERING, s.offering(oid, [sid], [pid])),
+    )
+    own(catalog, Kind.CHARACTERISTIC, s.characteristic(cid, version=2, value="1000"))
+    catalog.asked.clear()
+
+    await rebuild().run()
+
+    assert catalog.listings == [Kind.SPECIFICATION, Kind.CHARACTERISTIC, Kind.PRICE]
+    assert catalog.asked == []
+    body = (await documents.get(oid)).body
+    assert body["specifications"][0]["characteristics"][0]["value"] == "1000"
+
+
+async def test_a_part_the_listing_passed_over_is_asked_for_on_its_own(
+    projection, documents, catalog, rebuild
+):
+    cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await owned_and_projected(
+        projection,
+        catalog,
+        (Kind.CHARACTERISTIC, s.characteristic(cid)),
+        (Kind.SPECIFICATION, s.specification(sid, [cid])),
+        (Kind.PRICE, s.price(pid)),
+        (Kind.OFFERING, s.offering(oid, [sid], [pid])),
+    )
+    own(catalog, Kind.CHARACTERISTIC, s.characteristic(cid, version=2, value="1000"))
+    catalog.unlisted = {cid}
+    catalog.asked.clear()
+
+    await rebuild().run()
+
+    assert catalog.asked == [cid]
+    body = (await documents.get(oid)).body
+    assert body["specifications"][0]["characteristics"][0]["value"] == "1000"

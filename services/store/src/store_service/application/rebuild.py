@@ -60,7 +60,8 @@ class Rebuild:
         """The number of published offerings in the rebuilt index."""
         offerings = [offering async for offering in self.catalog.published_offerings()]
         published = [offering.id for offering in offerings]
-        await _each(offerings, self._refresh_offering)
+        await _each(offerings, self.components.store)
+        await self._refresh_parts(offerings)
         # Documents of offerings no longer published (an event missed): ask their owner.
         await _each(sorted(await self.documents.ids() - set(published)), self._refresh_stale)
         # The documents only: the new index is built from them. Writing each to the live
@@ -87,10 +88,6 @@ class Rebuild:
         logger.info("rebuilt the store: %d published offerings (%d replayed)", count, len(replayed))
         return count
 
-    async def _refresh_offering(self, offering: Component) -> None:
-        await self.components.store(offering)
-        await self._refresh_parts(offering)
-
     async def _refresh_stale(self, stale: uuid.UUID) -> None:
         current = await self.catalog.fetch(Kind.OFFERING, stale)
         if current is not None:
@@ -103,19 +100,30 @@ class Rebuild:
     async def _recompose(self, offering_id: uuid.UUID) -> None:
         await self.projection.refresh(offering_id, index=False)
 
-    async def _refresh_parts(self, offering: Component) -> None:
-        for spec_id in offering.ids("specificationIds"):
-            spec = await self._refresh(Kind.SPECIFICATION, spec_id)
-            for characteristic_id in spec.ids("characteristicIds") if spec else []:
-                await self._refresh(Kind.CHARACTERISTIC, characteristic_id)
-        for price_id in offering.ids("priceIds"):
-            await self._refresh(Kind.PRICE, price_id)
+    async def _refresh_parts(self, offerings: Sequence[Component]) -> None:
+        """The specifications, characteristics and prices the offerings use, as their owners
+        list them: a hundred per request (one request per part took two thirds of a rebuild)."""
+        specifications = await self._refresh_all(
+            Kind.SPECIFICATION, {sid for o in offerings for sid in o.ids("specificationIds")}
+        )
+        await self._refresh_all(
+            Kind.CHARACTERISTIC,
+            {cid for spec in specifications for cid in spec.ids("characteristicIds")},
+        )
+        await self._refresh_all(Kind.PRICE, {pid for o in offerings for pid in o.ids("priceIds")})
 
-    async def _refresh(self, kind: Kind, component_id: uuid.UUID) -> Component | None:
-        found = await self.catalog.fetch(kind, component_id)
-        if found is not None:
-            await self.components.store(found)
-        return found
+    async def _refresh_all(self, kind: Kind, wanted: set[uuid.UUID]) -> list[Component]:
+        found = {c.id: c async for c in self.catalog.listed(kind) if c.id in wanted}
+
+        async def ask(component_id: uuid.UUID) -> None:
+            component = await self.catalog.fetch(kind, component_id)
+            if component is not None:
+                found[component.id] = component
+
+        # One that changed while it was listed may have been passed over: asked on its own.
+        await _each(sorted(wanted - found.keys()), ask)
+        await _each(list(found.values()), self.components.store)
+        return list(found.values())
 
     async def _documents(
         self, ids: list[uuid.UUID], indexed: dict[uuid.UUID, int]

@@ -39,20 +39,28 @@ class HttpCatalog:
             raise ServiceUnavailable(f"{client.name} answered HTTP {response.status_code}")
         return self._component(kind, client, response.json())
 
-    async def published_offerings(self) -> AsyncIterator[Component]:
-        client = self._clients[Kind.OFFERING]
+    def published_offerings(self) -> AsyncIterator[Component]:
+        return self._pages(Kind.OFFERING, {"lifecycleStatus": "PUBLISHED"})
+
+    def listed(self, kind: Kind) -> AsyncIterator[Component]:
+        return self._pages(kind, {})
+
+    async def _pages(self, kind: Kind, filters: Mapping[str, str]) -> AsyncIterator[Component]:
+        client = self._clients[kind]
         offset = 0
         while True:
             response = await client.get(
-                PATHS[Kind.OFFERING],
-                params={"lifecycleStatus": "PUBLISHED", "limit": PAGE_SIZE, "offset": offset},
+                PATHS[kind],
+                params={**filters, "limit": PAGE_SIZE, "offset": offset},
                 headers=await self._authorization(),
             )
+            if response.status_code == 401:
+                self._token.forget()
             if response.status_code != 200:
                 raise ServiceUnavailable(f"{client.name} answered HTTP {response.status_code}")
             page = response.json()
             for item in page["items"]:
-                yield self._component(Kind.OFFERING, client, item)
+                yield self._component(kind, client, item)
             offset += len(page["items"])
             if not page["items"] or offset >= page["total"]:
                 return
