@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +27,34 @@ class Ticks:
     def __call__(self) -> datetime:
         self.now += timedelta(milliseconds=1)
         return self.now
+
+
+@dataclass
+class Held:
+    """Published offerings the store holds, each with the same specification (one
+    characteristic) and price."""
+
+    characteristic: uuid.UUID
+    price: uuid.UUID
+    offerings: list[uuid.UUID]
+
+
+async def held(projection, catalog, count: int = 1) -> Held:
+    cid, sid, pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    offerings = [uuid.uuid4() for _ in range(count)]
+    for kind, snapshot in (
+        (Kind.CHARACTERISTIC, s.characteristic(cid)),
+        (Kind.SPECIFICATION, s.specification(sid, [cid])),
+        (Kind.PRICE, s.price(pid)),
+        *((Kind.OFFERING, s.offering(oid, [sid], [pid])) for oid in offerings),
+    ):
+        await own_and_project(projection, catalog, kind, snapshot)
+    return Held(cid, pid, offerings)
+
+
+async def own_and_project(projection, catalog, kind: Kind, snapshot: dict) -> None:
+    own(catalog, kind, snapshot)
+    await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
 
 
 @pytest.fixture
@@ -83,15 +112,8 @@ async def test_rebuild_recomposes_from_the_owners_and_drops_what_is_no_longer_pu
 async def test_writes_made_while_the_new_index_is_built_are_not_lost(
     projection, documents, index, catalog, rebuild
 ):
-    cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    for kind, snapshot in (
-        (Kind.CHARACTERISTIC, s.characteristic(cid)),
-        (Kind.SPECIFICATION, s.specification(sid, [cid])),
-        (Kind.PRICE, s.price(pid)),
-        (Kind.OFFERING, s.offering(oid, [sid], [pid])),
-    ):
-        own(catalog, kind, snapshot)
-        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+    store = await held(projection, catalog)
+    pid, oid = store.price, store.offerings[0]
 
     async def price_cut_meanwhile():
         await projection.apply("PriceUpdated", s.price(pid, version=2, value="5.00"))
@@ -107,19 +129,15 @@ async def test_only_writes_made_while_the_index_is_built_are_replayed(
 ):
     ticks = Ticks()
     documents.clock = ticks
-    offerings = [uuid.uuid4() for _ in range(3)]
-    untouched = uuid.uuid4()  # priced otherwise: nothing changes it while the index is built
-    cid, sid, pid, other_pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    for kind, snapshot in (
-        (Kind.CHARACTERISTIC, s.characteristic(cid)),
-        (Kind.SPECIFICATION, s.specification(sid, [cid])),
-        (Kind.PRICE, s.price(pid)),
-        (Kind.PRICE, s.price(other_pid)),
-        *((Kind.OFFERING, s.offering(oid, [sid], [pid])) for oid in offerings),
-        (Kind.OFFERING, s.offering(untouched, [sid], [other_pid])),
-    ):
-        own(catalog, kind, snapshot)
-        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+    store = await held(projection, catalog, count=3)
+    pid, offerings = store.price, store.offerings
+    # Priced otherwise: nothing changes it while the index is built.
+    untouched, other_pid = uuid.uuid4(), uuid.uuid4()
+    await own_and_project(projection, catalog, Kind.PRICE, s.price(other_pid))
+    held_spec = catalog.owned[offerings[0]].ids("specificationIds")[0]
+    await own_and_project(
+        projection, catalog, Kind.OFFERING, s.offering(untouched, [held_spec], [other_pid])
+    )
     built: list[int] = []
 
     async def price_cut_meanwhile():
@@ -142,16 +160,7 @@ async def test_documents_the_new_index_holds_at_their_revision_are_not_replayed(
     projection, documents, index, catalog, rebuild
 ):
     """Within the replay margin are the rebuild's own writes: the new index has them."""
-    cid, sid, pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    offerings = [uuid.uuid4() for _ in range(3)]
-    for kind, snapshot in (
-        (Kind.CHARACTERISTIC, s.characteristic(cid)),
-        (Kind.SPECIFICATION, s.specification(sid, [cid])),
-        (Kind.PRICE, s.price(pid)),
-        *((Kind.OFFERING, s.offering(oid, [sid], [pid])) for oid in offerings),
-    ):
-        own(catalog, kind, snapshot)
-        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+    offerings = (await held(projection, catalog, count=3)).offerings
     index.puts.clear()
 
     await rebuild(replay_margin=timedelta(minutes=5)).run()  # every write is within it
@@ -160,53 +169,40 @@ async def test_documents_the_new_index_holds_at_their_revision_are_not_replayed(
     assert sorted(index.entries) == sorted(str(oid) for oid in offerings)
 
 
-async def owned_and_projected(projection, catalog, *snapshots: tuple[Kind, dict]) -> None:
-    for kind, snapshot in snapshots:
-        own(catalog, kind, snapshot)
-        await projection.apply(f"{kind.value.capitalize()}Created", snapshot)
+async def a_changed_characteristic(projection, catalog) -> tuple[uuid.UUID, uuid.UUID]:
+    """A published offering the store holds, whose characteristic's owner has since changed
+    it to "1000" (an event the store missed); (characteristic id, offering id)."""
+    store = await held(projection, catalog)
+    cid, oid = store.characteristic, store.offerings[0]
+    own(catalog, Kind.CHARACTERISTIC, s.characteristic(cid, version=2, value="1000"))
+    catalog.asked.clear()
+    return cid, oid
+
+
+async def characteristic_value(documents, offering_id: uuid.UUID) -> str:
+    body = (await documents.get(offering_id)).body
+    return body["specifications"][0]["characteristics"][0]["value"]
 
 
 async def test_the_parts_are_read_a_list_at_a_time_not_one_by_one(
     projection, documents, catalog, rebuild
 ):
-    cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    await owned_and_projected(
-        projection,
-        catalog,
-        (Kind.CHARACTERISTIC, s.characteristic(cid)),
-        (Kind.SPECIFICATION, s.specification(sid, [cid])),
-        (Kind.PRICE, s.price(pid)),
-        (Kind.OFFERING, s.offering(oid, [sid], [pid])),
-    )
-    own(catalog, Kind.CHARACTERISTIC, s.characteristic(cid, version=2, value="1000"))
-    catalog.asked.clear()
+    _, oid = await a_changed_characteristic(projection, catalog)
 
     await rebuild().run()
 
     assert catalog.listings == [Kind.SPECIFICATION, Kind.CHARACTERISTIC, Kind.PRICE]
     assert catalog.asked == []
-    body = (await documents.get(oid)).body
-    assert body["specifications"][0]["characteristics"][0]["value"] == "1000"
+    assert await characteristic_value(documents, oid) == "1000"
 
 
 async def test_a_part_the_listing_passed_over_is_asked_for_on_its_own(
     projection, documents, catalog, rebuild
 ):
-    cid, sid, pid, oid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    await owned_and_projected(
-        projection,
-        catalog,
-        (Kind.CHARACTERISTIC, s.characteristic(cid)),
-        (Kind.SPECIFICATION, s.specification(sid, [cid])),
-        (Kind.PRICE, s.price(pid)),
-        (Kind.OFFERING, s.offering(oid, [sid], [pid])),
-    )
-    own(catalog, Kind.CHARACTERISTIC, s.characteristic(cid, version=2, value="1000"))
+    cid, oid = await a_changed_characteristic(projection, catalog)
     catalog.unlisted = {cid}
-    catalog.asked.clear()
 
     await rebuild().run()
 
     assert catalog.asked == [cid]
-    body = (await documents.get(oid)).body
-    assert body["specifications"][0]["characteristics"][0]["value"] == "1000"
+    assert await characteristic_value(documents, oid) == "1000"
