@@ -26,12 +26,6 @@ class FakeComponents:
     async def get(self, kind, ids):
         return {i: self.rows[(kind, i)] for i in ids if (kind, i) in self.rows}
 
-    async def listed(self, kind):
-        self.listings.append(kind)
-        for component in list(self.owned.values()):
-            if component.kind is kind and component.id not in self.unlisted:
-                yield component
-
     async def published_offerings(self):
         for (kind, _), component in list(self.rows.items()):
             if kind is Kind.OFFERING and component.data.get("lifecycleStatus") == "PUBLISHED":
