@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
 
 from catalog_chassis.errors import ServiceUnavailable
 from catalog_chassis.http_client import ServiceClient
@@ -33,11 +36,7 @@ class HttpCatalog:
         )
         if response.status_code == 404:
             return None
-        if response.status_code == 401:
-            self._token.forget()  # perhaps rotated keys: log in afresh next time
-        if response.status_code != 200:
-            raise ServiceUnavailable(f"{client.name} answered HTTP {response.status_code}")
-        return self._component(kind, client, response.json())
+        return self._component(kind, client, self._body(client, response))
 
     def published_offerings(self) -> AsyncIterator[Component]:
         return self._pages(Kind.OFFERING, {"lifecycleStatus": "PUBLISHED"})
@@ -54,16 +53,20 @@ class HttpCatalog:
                 params={**filters, "limit": PAGE_SIZE, "offset": offset},
                 headers=await self._authorization(),
             )
-            if response.status_code == 401:
-                self._token.forget()
-            if response.status_code != 200:
-                raise ServiceUnavailable(f"{client.name} answered HTTP {response.status_code}")
-            page = response.json()
+            page = self._body(client, response)
             for item in page["items"]:
                 yield self._component(kind, client, item)
             offset += len(page["items"])
             if not page["items"] or offset >= page["total"]:
                 return
+
+    def _body(self, client: ServiceClient, response: httpx.Response) -> Any:
+        """The body of a 200; any other answer is the owner's failure to say."""
+        if response.status_code == 401:
+            self._token.forget()  # perhaps rotated keys: log in afresh next time
+        if response.status_code != 200:
+            raise ServiceUnavailable(f"{client.name} answered HTTP {response.status_code}")
+        return response.json()
 
     async def _authorization(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {await self._token()}"}
